@@ -1,0 +1,173 @@
+#include "orchestrator/http/HttpServer.h"
+
+#include "orchestrator/Services.h"
+#include "orchestrator/store/DbPool.h"
+
+#include <QHttpServerRequest>
+#include <QLoggingCategory>
+#include <QMetaObject>
+#include <QTcpSocket>
+
+Q_DECLARE_LOGGING_CATEGORY(lcHttp)
+
+namespace mr::orch {
+
+/// Creates each accepted socket itself, so its guard's readyRead slot is connected before
+/// QtHttpServer's.
+class HttpServer::GuardedTcpServer final : public QTcpServer {
+public:
+    GuardedTcpServer(const Router& router, const ConnectionGuard::Timeouts& timeouts, QObject* parent)
+        : QTcpServer(parent)
+        , m_router(router)
+        , m_timeouts(timeouts) {}
+
+    /// Connects the "after" half of each new guard; runs after QtHttpServer took the sockets.
+    void wireAfterServer() {
+        for (const QPointer<ConnectionGuard>& guard : std::as_const(m_unwired)) {
+            if (guard)
+                connect(qobject_cast<QTcpSocket*>(guard->parent()), &QTcpSocket::readyRead, guard.data(),
+                        &ConnectionGuard::afterServerRead);
+        }
+        m_unwired.clear();
+    }
+
+protected:
+    void incomingConnection(qintptr descriptor) override {
+        auto* socket = new QTcpSocket(this);
+        if (!socket->setSocketDescriptor(descriptor)) {
+            delete socket;
+            return;
+        }
+        auto* guard = new ConnectionGuard(socket, m_router, m_timeouts);
+        connect(socket, &QTcpSocket::readyRead, guard, &ConnectionGuard::beforeServerRead);
+        m_unwired.append(guard);
+        addPendingConnection(socket);
+    }
+
+private:
+    const Router& m_router;
+    const ConnectionGuard::Timeouts& m_timeouts;
+    QList<QPointer<ConnectionGuard>> m_unwired;
+};
+
+HttpServer::HttpServer(const Router& router, DbPool& pool, Services& services, QObject* parent)
+    : QAbstractHttpServer(parent)
+    , m_router(router)
+    , m_pool(pool)
+    , m_services(services) {}
+
+quint16 HttpServer::listenOn(const QHostAddress& address, quint16 port, QString* error) {
+    auto* tcp = new GuardedTcpServer(m_router, m_timeouts, this);
+    if (!tcp->listen(address, port)) {
+        if (error)
+            *error = tcp->errorString();
+        delete tcp;
+        return 0;
+    }
+    bind(tcp);
+    // Connected after bind(): runs after QtHttpServer has taken the new sockets.
+    connect(tcp, &QTcpServer::newConnection, tcp, [tcp] { tcp->wireAfterServer(); });
+    return tcp->serverPort();
+}
+
+static QByteArray methodName(QHttpServerRequest::Method m) {
+    switch (m) {
+    case QHttpServerRequest::Method::Get:
+        return "GET";
+    case QHttpServerRequest::Method::Put:
+        return "PUT";
+    case QHttpServerRequest::Method::Delete:
+        return "DELETE";
+    case QHttpServerRequest::Method::Post:
+        return "POST";
+    case QHttpServerRequest::Method::Head:
+        return "HEAD";
+    case QHttpServerRequest::Method::Options:
+        return "OPTIONS";
+    case QHttpServerRequest::Method::Patch:
+        return "PATCH";
+    default:
+        return "UNKNOWN";
+    }
+}
+
+bool HttpServer::handleRequest(const QHttpServerRequest& request, QTcpSocket* socket) {
+    auto* guard = socket->findChild<ConnectionGuard*>(QString(), Qt::FindDirectChildrenOnly);
+    if (!guard || guard->rejected())
+        return true; // the guard answered already
+    const QString path = request.url().path(QUrl::FullyDecoded);
+    if (upgradePaths.contains(path) && request.value("upgrade").compare("websocket", Qt::CaseInsensitive) == 0)
+        return false; // QtHttpServer upgrades it
+
+    auto req = std::make_shared<HttpRequest>();
+    req->method = methodName(request.method());
+    req->path = path;
+    req->query = request.query();
+    for (const auto& [name, value] : request.headers())
+        req->headers.insert(name.toLower(), value);
+    req->body = request.body();
+    req->peer = request.remoteAddress();
+    const bool close = req->header("connection").toLower().contains("close");
+
+    const quint64 number = guard->beginRequest();
+    Router::Match match = m_router.match(req->method, path);
+    QPointer<ConnectionGuard> weakGuard(guard);
+    if (!match.handler) {
+        const HttpResponse r =
+            match.status == 405
+                ? HttpResponse::error(
+                      QStringLiteral("NotFound"),
+                      QStringLiteral("This path does not take %1.").arg(QString::fromLatin1(req->method)))
+                : HttpResponse::error(QStringLiteral("NotFound"), QStringLiteral("There is nothing at %1.").arg(path));
+        HttpResponse sized = r;
+        if (match.status == 405)
+            sized.status = 405;
+        answer(weakGuard, number, QStringLiteral("unmatched"), sized, close);
+        return true;
+    }
+    req->params = std::move(match.params);
+    const Router::Handler* handler = match.handler;
+    const QString pattern = match.pattern;
+    m_pool.submit([this, req, handler, pattern, weakGuard, number, close](Db& db) {
+        HttpResponse response;
+        try {
+            Context context(*req, db, m_services);
+            response = (*handler)(context);
+        } catch (const ApiError& e) {
+            response = e.toResponse();
+        } catch (const std::exception& e) {
+            qCWarning(lcHttp) << "request" << req->method << pattern << "failed:" << e.what();
+            response = HttpResponse::error(QStringLiteral("InternalError"),
+                                           QStringLiteral("The server could not complete the request."));
+        }
+        if (req->method == "HEAD")
+            response.body.clear();
+        QMetaObject::invokeMethod(
+            this,
+            [this, weakGuard, number, pattern, response, close] {
+                answer(weakGuard, number, pattern, response, close);
+            },
+            Qt::QueuedConnection);
+    });
+    return true;
+}
+
+void HttpServer::answer(QPointer<ConnectionGuard> guard, quint64 number, const QString& route,
+                        const HttpResponse& response, bool close) {
+    if (onAnswered)
+        onAnswered(route, response.status);
+    if (guard)
+        guard->deliver(number, ConnectionGuard::serialize(response, close), close);
+}
+
+void HttpServer::missingHandler(const QHttpServerRequest& request, QTcpSocket* socket) {
+    // Only reached for an upgrade we declined; answer plainly.
+    Q_UNUSED(request);
+    auto* guard = socket->findChild<ConnectionGuard*>(QString(), Qt::FindDirectChildrenOnly);
+    if (guard) {
+        HttpResponse r = HttpResponse::error(QStringLiteral("NotFound"), QStringLiteral("There is nothing here."));
+        guard->deliver(guard->beginRequest(), ConnectionGuard::serialize(r, true), true);
+    }
+}
+
+} // namespace mr::orch
