@@ -13,7 +13,7 @@ SignInPage::SignInPage(QWidget* parent)
     : QWidget(parent) {
     auto* card = new QFrame(this);
     card->setFrameShape(QFrame::StyledPanel);
-    card->setMaximumWidth(440);
+    card->setFixedWidth(460); // a fixed width lets the wrapped title claim its full height
 
     auto* title = new QLabel(tr("Sign in to your organisation's orchestrator"), card);
     QFont titleFont = title->font();
@@ -21,6 +21,7 @@ SignInPage::SignInPage(QWidget* parent)
     titleFont.setBold(true);
     title->setFont(titleFont);
     title->setWordWrap(true);
+    title->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Minimum);
 
     auto* serverLabel = new QLabel(tr("Server address"), card);
     m_server = new QLineEdit(card);
@@ -76,6 +77,7 @@ void SignInPage::updateState() {
         m_hint->setText(tr("This address is not encrypted (http). Use https unless the server is on this PC."));
     else
         m_hint->clear();
+    m_hint->setVisible(!m_hint->text().isEmpty());
     m_signIn->setEnabled(valid);
 }
 
