@@ -13,6 +13,8 @@ namespace mr::orch {
 
 class KeyRing;
 class TokenService;
+class RunEngine;
+class Metrics;
 
 /// Settings of a running server (`orchestrator serve` options).
 struct ServerConfig {
@@ -35,6 +37,10 @@ struct Services {
     /// group's, its group membership or its environment) is committed, so the agent hub can send
     /// `settingsChanged`. Set once at start-up; may be empty.
     std::function<void(const QString& machineId)> onMachineSettingsChanged;
+    /// The agent hub and run timers (thread-safe); null in tools that run no server.
+    RunEngine* engine = nullptr;
+    /// Counters and histograms for GET /metrics (thread-safe).
+    Metrics* metrics = nullptr;
 };
 
 } // namespace mr::orch

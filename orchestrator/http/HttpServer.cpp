@@ -8,6 +8,8 @@
 #include <QMetaObject>
 #include <QTcpSocket>
 
+#include <atomic>
+
 Q_DECLARE_LOGGING_CATEGORY(lcHttp)
 
 namespace mr::orch {
@@ -112,34 +114,21 @@ bool HttpServer::handleRequest(const QHttpServerRequest& request, QTcpSocket* so
     const quint64 number = guard->beginRequest();
     Router::Match match = m_router.match(req->method, path);
     QPointer<ConnectionGuard> weakGuard(guard);
-    if (!match.handler) {
-        const HttpResponse r =
-            match.status == 405
-                ? HttpResponse::error(
-                      QStringLiteral("NotFound"),
-                      QStringLiteral("This path does not take %1.").arg(QString::fromLatin1(req->method)))
-                : HttpResponse::error(QStringLiteral("NotFound"), QStringLiteral("There is nothing at %1.").arg(path));
-        HttpResponse sized = r;
-        if (match.status == 405)
-            sized.status = 405;
-        answer(weakGuard, number, QStringLiteral("unmatched"), sized, close);
+    if (!match.handler && !match.asyncHandler) {
+        HttpResponse r = HttpResponse::error(
+            QStringLiteral("NotFound"),
+            match.status == 405 ? QStringLiteral("This path does not take %1.").arg(QString::fromLatin1(req->method))
+                                : QStringLiteral("There is nothing at %1.").arg(path));
+        r.status = match.status;
+        answer(weakGuard, number, QStringLiteral("unmatched"), r, close);
         return true;
     }
     req->params = std::move(match.params);
     const Router::Handler* handler = match.handler;
+    const Router::AsyncHandler* asyncHandler = match.asyncHandler;
     const QString pattern = match.pattern;
-    m_pool.submit([this, req, handler, pattern, weakGuard, number, close](Db& db) {
-        HttpResponse response;
-        try {
-            Context context(*req, db, m_services);
-            response = (*handler)(context);
-        } catch (const ApiError& e) {
-            response = e.toResponse();
-        } catch (const std::exception& e) {
-            qCWarning(lcHttp) << "request" << req->method << pattern << "failed:" << e.what();
-            response = HttpResponse::error(QStringLiteral("InternalError"),
-                                           QStringLiteral("The server could not complete the request."));
-        }
+    // Answers once, from whatever thread the handler finishes on.
+    auto respond = [this, req, pattern, weakGuard, number, close](HttpResponse response) {
         if (req->method == "HEAD")
             response.body.clear();
         QMetaObject::invokeMethod(
@@ -148,6 +137,28 @@ bool HttpServer::handleRequest(const QHttpServerRequest& request, QTcpSocket* so
                 answer(weakGuard, number, pattern, response, close);
             },
             Qt::QueuedConnection);
+    };
+    m_pool.submit([this, req, handler, asyncHandler, pattern, respond](Db& db) {
+        // Exactly one answer, even when an async handler answers and then throws.
+        auto once = std::make_shared<std::atomic_bool>(false);
+        auto respondOnce = [respond, once](const HttpResponse& r) {
+            if (!once->exchange(true))
+                respond(r);
+        };
+        try {
+            Context context(*req, db, m_services);
+            if (asyncHandler) {
+                (*asyncHandler)(context, respondOnce);
+                return;
+            }
+            respondOnce((*handler)(context));
+        } catch (const ApiError& e) {
+            respondOnce(e.toResponse());
+        } catch (const std::exception& e) {
+            qCWarning(lcHttp) << "request" << req->method << pattern << "failed:" << e.what();
+            respondOnce(HttpResponse::error(QStringLiteral("InternalError"),
+                                            QStringLiteral("The server could not complete the request.")));
+        }
     });
     return true;
 }

@@ -44,7 +44,14 @@ void Router::add(const QByteArray& method, const QString& pattern, Handler handl
     if (limit.bytes <= 0)
         limit = {kDefaultBodyLimit, QStringLiteral("PayloadTooLarge")};
     m_routes.push_back(
-        {method, pattern, pattern.split(QLatin1Char('/'), Qt::SkipEmptyParts), std::move(handler), limit});
+        {method, pattern, pattern.split(QLatin1Char('/'), Qt::SkipEmptyParts), std::move(handler), {}, limit});
+}
+
+void Router::addAsync(const QByteArray& method, const QString& pattern, AsyncHandler handler, BodyLimit limit) {
+    if (limit.bytes <= 0)
+        limit = {kDefaultBodyLimit, QStringLiteral("PayloadTooLarge")};
+    m_routes.push_back(
+        {method, pattern, pattern.split(QLatin1Char('/'), Qt::SkipEmptyParts), {}, std::move(handler), limit});
 }
 
 static bool matchSegments(const QStringList& pattern, const QStringList& path, QHash<QString, QString>* params) {
@@ -74,7 +81,8 @@ Router::Match Router::match(const QByteArray& method, const QString& path) const
             m.status = 405;
             continue;
         }
-        m.handler = &r.handler;
+        m.handler = r.handler ? &r.handler : nullptr;
+        m.asyncHandler = r.asyncHandler ? &r.asyncHandler : nullptr;
         m.params = std::move(params);
         m.pattern = r.pattern;
         m.status = 200;

@@ -42,6 +42,11 @@ private:
 class Router final {
 public:
     using Handler = std::function<HttpResponse(Context&)>;
+    /// Answers once, from any thread (posts to the HTTP thread).
+    using Responder = std::function<void(const HttpResponse&)>;
+    /// A handler that answers later, e.g. after a machine replied over the agent hub. It runs on
+    /// a database worker like any other; it must call the responder exactly once, or throw.
+    using AsyncHandler = std::function<void(Context&, Responder)>;
 
     struct BodyLimit {
         qint64 bytes;
@@ -49,9 +54,11 @@ public:
     };
 
     void add(const QByteArray& method, const QString& pattern, Handler handler, BodyLimit limit = {});
+    void addAsync(const QByteArray& method, const QString& pattern, AsyncHandler handler, BodyLimit limit = {});
 
     struct Match {
         const Handler* handler = nullptr;
+        const AsyncHandler* asyncHandler = nullptr;
         QHash<QString, QString> params;
         QString pattern;
         int status = 200; ///< 404 no such path, 405 path exists with another method
@@ -69,6 +76,7 @@ private:
         QString pattern;
         QStringList segments;
         Handler handler;
+        AsyncHandler asyncHandler;
         BodyLimit limit;
     };
     std::vector<Route> m_routes;

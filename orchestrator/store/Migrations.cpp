@@ -140,6 +140,112 @@ CREATE TABLE sign_in_failures (
     locked_until TEXT
 )
 )SQL"},
+    // Flows, connections, the run queue and what hangs off it (issue: runs).
+    {2, R"SQL(
+CREATE TABLE flows (
+    id TEXT PRIMARY KEY,
+    environment_id TEXT NOT NULL REFERENCES environments(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    name_key TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    script TEXT NOT NULL,
+    inputs TEXT NOT NULL DEFAULT '[]',
+    outputs TEXT NOT NULL DEFAULT '[]',
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL REFERENCES users(id),
+    UNIQUE (environment_id, name_key, version)
+);
+CREATE TABLE connections (
+    id TEXT PRIMARY KEY,
+    environment_id TEXT NOT NULL REFERENCES environments(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    target_machine_id TEXT REFERENCES machines(id) ON DELETE CASCADE,
+    target_group_id TEXT REFERENCES machine_groups(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    username TEXT,
+    sealed_password TEXT,
+    owner_id TEXT NOT NULL REFERENCES users(id),
+    created_at TEXT NOT NULL
+);
+CREATE INDEX connections_owner ON connections (owner_id);
+CREATE TABLE runs (
+    id TEXT PRIMARY KEY,
+    environment_id TEXT NOT NULL REFERENCES environments(id) ON DELETE CASCADE,
+    flow_id TEXT NOT NULL REFERENCES flows(id),
+    flow_version INTEGER NOT NULL,
+    connection_id TEXT REFERENCES connections(id) ON DELETE SET NULL,
+    connection_owner_id TEXT NOT NULL,
+    connection_kind TEXT NOT NULL,
+    target_machine_id TEXT,
+    target_group_id TEXT,
+    machine_id TEXT,
+    run_mode TEXT NOT NULL,
+    priority INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL,
+    offered_at TEXT,
+    offer_machine_id TEXT,
+    error_code TEXT,
+    error_message TEXT,
+    error_line INTEGER,
+    inputs TEXT NOT NULL DEFAULT '{}',
+    outputs TEXT,
+    queued_at TEXT NOT NULL,
+    started_at TEXT,
+    ended_at TEXT,
+    timeout_at TEXT NOT NULL,
+    triggered_by TEXT NOT NULL,
+    schedule_id TEXT,
+    last_event_seq INTEGER NOT NULL DEFAULT 0,
+    result_received BOOLEAN NOT NULL DEFAULT FALSE
+);
+CREATE INDEX runs_queue ON runs (status, priority, queued_at);
+CREATE INDEX runs_env ON runs (environment_id, queued_at);
+CREATE INDEX runs_machine ON runs (machine_id, status);
+CREATE TABLE run_log (
+    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    level TEXT NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (run_id, seq)
+);
+CREATE TABLE run_triggers (
+    connection_id TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX run_triggers_connection ON run_triggers (connection_id, at);
+CREATE TABLE schedules (
+    id TEXT PRIMARY KEY,
+    environment_id TEXT NOT NULL REFERENCES environments(id) ON DELETE CASCADE,
+    flow_id TEXT NOT NULL REFERENCES flows(id),
+    connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+    run_mode TEXT NOT NULL,
+    cron TEXT NOT NULL,
+    inputs TEXT NOT NULL DEFAULT '{}',
+    owner_id TEXT NOT NULL REFERENCES users(id),
+    next_fire_at TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE recommendations (
+    id TEXT PRIMARY KEY,
+    environment_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    machine_id TEXT NOT NULL REFERENCES machines(id) ON DELETE CASCADE,
+    owner_id TEXT NOT NULL,
+    run_ids TEXT NOT NULL DEFAULT '[]',
+    users TEXT NOT NULL DEFAULT '[]',
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    resolved BOOLEAN NOT NULL DEFAULT FALSE
+);
+CREATE TABLE agent_connections (
+    machine_id TEXT PRIMARY KEY REFERENCES machines(id) ON DELETE CASCADE,
+    instance_id TEXT NOT NULL,
+    connected_at TEXT NOT NULL,
+    protocol_version INTEGER NOT NULL
+)
+)SQL"},
 };
 
 } // namespace
