@@ -1,6 +1,7 @@
 // Machines: register (R1, R2), list (R8), read, change (R3, R7, R14), delete (R10) and move to
 // another environment (R4).
 
+#include "orchestrator/api/Connections.h"
 #include "orchestrator/api/ControlPlane.h"
 
 #include <QJsonArray>
@@ -41,13 +42,10 @@ QString validatePublicKey(const QString& key) {
     return key;
 }
 
-/// Removes every connection that targets the machine (R4). The connections table comes with
-/// the connections feature; until it exists there is nothing to remove.
+/// Removes every connection that targets the machine, with their schedules (R4), in the
+/// caller's transaction.
 void deleteMachineConnections(Db& db, const QString& machineId) {
-    // Hook for the connections feature: delete the machine's connections here, in the caller's
-    // transaction, e.g. `DELETE FROM connections WHERE machine_id = ?`.
-    Q_UNUSED(db);
-    Q_UNUSED(machineId);
+    deleteMachineConnectionRows(db, machineId);
 }
 
 QString groupName(Db& db, const QString& groupId) {

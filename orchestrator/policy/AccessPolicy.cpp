@@ -77,6 +77,10 @@ const Rule kRules[] = {
      "Sharing the machine group '%1' needs co-owner access to it or the Desktop Flows Machine User Can Share role."},
     {Action::ShareGroupAsCoOwner,   {R::EnvironmentAdmin},                                           false, A::CoOwner, {},                        "coOwner",
      "Granting or revoking co-owner access to the machine group '%1' needs co-owner access to it."},
+    {Action::CreateFlow,            {R::EnvironmentAdmin, R::EnvironmentMaker},                      false, A::None,    {},                        "EnvironmentMaker",
+     "Uploading flows to %1 needs the Environment Maker role."},
+    {Action::ViewOthersRuns,        {R::EnvironmentAdmin},                                           false, A::CoOwner, {},                        "coOwner",
+     "Seeing or cancelling other users' runs on '%1' needs co-owner access to it."},
 };
 // clang-format on
 

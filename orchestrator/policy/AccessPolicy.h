@@ -41,6 +41,8 @@ enum class Action {
     DeleteGroup,
     ShareGroup,
     ShareGroupAsCoOwner,
+    CreateFlow,     ///< upload a flow or a new version of one
+    ViewOthersRuns, ///< see and cancel runs on a machine or group that another user's connection started
 };
 
 /// Who asks, as far as the policy cares: orchestrator administrator or not, membership and roles

@@ -241,21 +241,23 @@ private Q_SLOTS:
             {Action::DeleteGroup, "deleteGroup"},
             {Action::ShareGroup, "shareGroup"},
             {Action::ShareGroupAsCoOwner, "shareGroupAsCoOwner"},
+            {Action::CreateFlow, "createFlow"},
+            {Action::ViewOthersRuns, "viewOthersRuns"},
         };
         // clang-format off
-        //                                                          cenv mm venv reg cgrp view run edit del share shco add move vgrp rgrp egrp dgrp sgrp sgco
+        //                                                          cenv mm venv reg cgrp view run edit del share shco add move vgrp rgrp egrp dgrp sgrp sgco cflw vorn
         const QHash<QString, QString> expected{
-            {QStringLiteral("OrchestratorAdmin"),   QStringLiteral("Y    Y  Y    Y   Y    Y    Y   Y    Y   Y     Y    Y   Y    Y    Y    Y    Y    Y    Y")},
-            {QStringLiteral("EnvironmentAdmin"),    QStringLiteral("N    Y  Y    Y   Y    Y    Y   Y    Y   Y     Y    Y   Y    Y    Y    Y    Y    Y    Y")},
-            {QStringLiteral("EnvironmentMaker"),    QStringLiteral("N    N  Y    Y   Y    N    N   N    N   N     N    N   N    N    N    N    N    N    N")},
-            {QStringLiteral("MachineOwner"),        QStringLiteral("N    N  Y    Y   Y    Y    Y   Y    Y   Y     Y    Y   Y    Y    Y    Y    Y    Y    Y")},
-            {QStringLiteral("MachineUser"),         QStringLiteral("N    N  Y    N   N    Y    Y   N    N   N     N    N   N    Y    Y    N    N    N    N")},
-            {QStringLiteral("MachineUserCanShare"), QStringLiteral("N    N  Y    N   N    Y    Y   N    N   Y     N    N   N    Y    Y    N    N    Y    N")},
-            {QStringLiteral("PlainMember"),         QStringLiteral("N    N  Y    N   N    N    N   N    N   N     N    N   N    N    N    N    N    N    N")},
-            {QStringLiteral("CoOwner"),             QStringLiteral("N    N  Y    N   N    Y    Y   Y    Y   Y     Y    Y   Y    Y    Y    Y    Y    Y    Y")},
-            {QStringLiteral("SharedUser"),          QStringLiteral("N    N  Y    N   N    Y    Y   N    N   N     N    N   N    Y    Y    N    N    N    N")},
-            {QStringLiteral("NonMember"),           QStringLiteral("N    N  N    N   N    N    N   N    N   N     N    N   N    N    N    N    N    N    N")},
-            {QStringLiteral("RemovedCoOwner"),      QStringLiteral("N    N  N    N   N    N    N   N    N   N     N    N   N    N    N    N    N    N    N")},
+            {QStringLiteral("OrchestratorAdmin"),   QStringLiteral("Y    Y  Y    Y   Y    Y    Y   Y    Y   Y     Y    Y   Y    Y    Y    Y    Y    Y    Y    Y    Y")},
+            {QStringLiteral("EnvironmentAdmin"),    QStringLiteral("N    Y  Y    Y   Y    Y    Y   Y    Y   Y     Y    Y   Y    Y    Y    Y    Y    Y    Y    Y    Y")},
+            {QStringLiteral("EnvironmentMaker"),    QStringLiteral("N    N  Y    Y   Y    N    N   N    N   N     N    N   N    N    N    N    N    N    N    Y    N")},
+            {QStringLiteral("MachineOwner"),        QStringLiteral("N    N  Y    Y   Y    Y    Y   Y    Y   Y     Y    Y   Y    Y    Y    Y    Y    Y    Y    N    Y")},
+            {QStringLiteral("MachineUser"),         QStringLiteral("N    N  Y    N   N    Y    Y   N    N   N     N    N   N    Y    Y    N    N    N    N    N    N")},
+            {QStringLiteral("MachineUserCanShare"), QStringLiteral("N    N  Y    N   N    Y    Y   N    N   Y     N    N   N    Y    Y    N    N    Y    N    N    N")},
+            {QStringLiteral("PlainMember"),         QStringLiteral("N    N  Y    N   N    N    N   N    N   N     N    N   N    N    N    N    N    N    N    N    N")},
+            {QStringLiteral("CoOwner"),             QStringLiteral("N    N  Y    N   N    Y    Y   Y    Y   Y     Y    Y   Y    Y    Y    Y    Y    Y    Y    N    Y")},
+            {QStringLiteral("SharedUser"),          QStringLiteral("N    N  Y    N   N    Y    Y   N    N   N     N    N   N    Y    Y    N    N    N    N    N    N")},
+            {QStringLiteral("NonMember"),           QStringLiteral("N    N  N    N   N    N    N   N    N   N     N    N   N    N    N    N    N    N    N    N    N")},
+            {QStringLiteral("RemovedCoOwner"),      QStringLiteral("N    N  N    N   N    N    N   N    N   N     N    N   N    N    N    N    N    N    N    N    N")},
         };
         // clang-format on
         QStringList mismatches;
