@@ -1,11 +1,15 @@
 #include "orchestrator/Orchestrator.h"
 
 #include "orchestrator/DataKey.h"
+#include "orchestrator/Metrics.h"
 #include "orchestrator/api/Environments.h"
+#include "orchestrator/api/Runs.h"
 #include "orchestrator/auth/KeyRing.h"
 #include "orchestrator/auth/OAuthRoutes.h"
 #include "orchestrator/auth/TokenService.h"
 #include "orchestrator/http/HttpServer.h"
+#include "orchestrator/hub/AgentHub.h"
+#include "orchestrator/hub/HubRoutes.h"
 #include "orchestrator/store/DbPool.h"
 #include "orchestrator/store/Migrations.h"
 #include "protocol/Version.h"
@@ -35,12 +39,18 @@ bool parseListenAddress(const QString& text, QString* host, quint16* port) {
 
 Orchestrator::Orchestrator(Options options, QObject* parent)
     : QObject(parent)
-    , m_options(std::move(options)) {
+    , m_options(std::move(options))
+    , m_metrics(std::make_unique<Metrics>()) {
     m_services.clock = &m_clock;
+    m_services.metrics = m_metrics.get();
 }
 
 Orchestrator::~Orchestrator() {
     stop();
+    m_services.engine = nullptr;
+    m_services.onMachineSettingsChanged = {};
+    delete m_hub; // before the services it refers to go
+    m_hub = nullptr;
 }
 
 bool Orchestrator::start(QString* error) {
@@ -74,6 +84,9 @@ bool Orchestrator::start(QString* error) {
 
     m_http = new HttpServer(m_router, *m_pool, m_services, this);
     m_http->setTimeouts({m_options.requestTimeoutMs, 120'000});
+    m_http->onAnswered = [metrics = m_metrics.get()](const QString& route, int status) {
+        metrics->countHttp(route, status);
+    };
     const quint16 bound = m_http->listenOn(address, port, error);
     if (bound == 0) {
         *error = QStringLiteral("cannot listen on %1: %2").arg(m_options.listen, *error);
@@ -90,6 +103,7 @@ bool Orchestrator::start(QString* error) {
     m_services.config.heartbeatSeconds = m_options.heartbeatSeconds;
     m_services.config.offlineAfterSeconds = m_options.offlineAfterSeconds;
     m_services.config.lostGraceSeconds = m_options.lostGraceSeconds;
+    m_services.config.startedAt = m_clock.now();
 
     try {
         m_pool->runAndWait([this](Db& db) { m_keys = KeyRing::loadOrCreate(db, m_services.dataKey, m_clock.now()); });
@@ -101,6 +115,16 @@ bool Orchestrator::start(QString* error) {
     m_tokens = std::make_unique<TokenService>(*m_keys, m_services.config);
     m_services.authenticator = m_tokens.get();
     m_services.tokens = m_tokens.get();
+
+    // The agent hub: WebSocket /api/v1/agent, the scheduler and the run timers.
+    m_hub = new AgentHub(*m_pool, m_services, this);
+    m_services.engine = m_hub;
+    m_services.onMachineSettingsChanged = [hub = m_hub](const QString& id) { hub->machineSettingsChanged(id); };
+    m_http->upgradePaths = {QStringLiteral("/api/v1/agent")};
+    m_http->authorizeUpgrade = [hub = m_hub](const QByteArray& authorization) {
+        return hub->machineForAuthorization(authorization).has_value();
+    };
+    m_hub->attach(m_http);
 
     registerRoutes();
     qCInfo(lcServer) << "serving" << m_options.database.describe() << "at" << m_url.toString();
@@ -115,9 +139,13 @@ void Orchestrator::registerRoutes() {
     });
     registerAuthRoutes(m_router);
     registerControlPlaneRoutes(m_router);
+    registerHubRoutes(m_router, *m_hub);
+    registerRunRoutes(m_router);
 }
 
 void Orchestrator::stop() {
+    if (m_hub)
+        m_hub->stop();
     if (m_http) {
         for (QTcpServer* server : m_http->servers())
             server->close();

@@ -12,9 +12,11 @@
 
 namespace mr::orch {
 
+class AgentHub;
 class DbPool;
 class HttpServer;
 class KeyRing;
+class Metrics;
 class TokenService;
 
 /// The whole service in one object: database workers, schema, keys, routes and the HTTP
@@ -47,6 +49,8 @@ public:
     OffsetClock* clock() { return &m_clock; }
     Services& services() { return m_services; }
     Router& router() { return m_router; }
+    /// The agent hub and run engine (null before start()).
+    AgentHub* hub() { return m_hub; }
 
 private:
     void registerRoutes();
@@ -58,7 +62,9 @@ private:
     std::unique_ptr<DbPool> m_pool;
     std::unique_ptr<KeyRing> m_keys;
     std::unique_ptr<TokenService> m_tokens;
+    std::unique_ptr<Metrics> m_metrics;
     HttpServer* m_http = nullptr;
+    AgentHub* m_hub = nullptr; ///< child; deleted in the destructor after stop()
     QUrl m_url;
 };
 

@@ -4,6 +4,7 @@
 #include "orchestrator/auth/Principal.h"
 
 #include <QByteArray>
+#include <QDateTime>
 #include <QString>
 
 #include <functional>
@@ -22,6 +23,10 @@ struct ServerConfig {
     int heartbeatSeconds = 10;
     int offlineAfterSeconds = 30;
     int lostGraceSeconds = 300;
+    /// When this server started. Silence is counted from here at the earliest: while the
+    /// orchestrator itself was down, no machine could reach it, and that must not count against
+    /// them (a restart loses nothing).
+    QDateTime startedAt;
 };
 
 /// What every handler may use besides its database connection. Read-only after start-up, or

@@ -14,6 +14,11 @@ Q_DECLARE_LOGGING_CATEGORY(lcHttp)
 
 namespace mr::orch {
 
+namespace {
+/// Socket property: an upgrade request was answered already.
+constexpr const char* kUpgradeRefused = "mrUpgradeRefused";
+} // namespace
+
 /// Creates each accepted socket itself, so its guard's readyRead slot is connected before
 /// QtHttpServer's.
 class HttpServer::GuardedTcpServer final : public QTcpServer {
@@ -98,8 +103,21 @@ bool HttpServer::handleRequest(const QHttpServerRequest& request, QTcpSocket* so
     if (!guard || guard->rejected())
         return true; // the guard answered already
     const QString path = request.url().path(QUrl::FullyDecoded);
-    if (upgradePaths.contains(path) && request.value("upgrade").compare("websocket", Qt::CaseInsensitive) == 0)
-        return false; // QtHttpServer upgrades it
+    if (request.value("upgrade").compare("websocket", Qt::CaseInsensitive) == 0) {
+        const bool known = upgradePaths.contains(path);
+        if (known && authorizeUpgrade && authorizeUpgrade(request.value("authorization")))
+            return true; // QtHttpServer upgrades it now
+        // Refused before the upgrade; returning false makes QtHttpServer drop the socket after
+        // missingHandler(), which leaves our answer alone.
+        HttpResponse r = known ? HttpResponse::error(QStringLiteral("Unauthenticated"),
+                                                     QStringLiteral("An agent connects with a machine token."))
+                               : HttpResponse::error(QStringLiteral("NotFound"),
+                                                     QStringLiteral("There is nothing at %1.").arg(path));
+        r.status = known ? 401 : 404;
+        socket->setProperty(kUpgradeRefused, true);
+        answer(guard, guard->beginRequest(), known ? path : QStringLiteral("unmatched"), r, true);
+        return false;
+    }
 
     auto req = std::make_shared<HttpRequest>();
     req->method = methodName(request.method());
@@ -174,6 +192,8 @@ void HttpServer::answer(QPointer<ConnectionGuard> guard, quint64 number, const Q
 void HttpServer::missingHandler(const QHttpServerRequest& request, QTcpSocket* socket) {
     // Only reached for an upgrade we declined; answer plainly.
     Q_UNUSED(request);
+    if (socket->property(kUpgradeRefused).toBool())
+        return; // answered in handleRequest()
     auto* guard = socket->findChild<ConnectionGuard*>(QString(), Qt::FindDirectChildrenOnly);
     if (guard) {
         HttpResponse r = HttpResponse::error(QStringLiteral("NotFound"), QStringLiteral("There is nothing here."));

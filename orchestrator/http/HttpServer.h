@@ -27,8 +27,12 @@ public:
 
     /// Called on the HTTP thread after each answer: route pattern (or "unmatched") and status.
     std::function<void(const QString& route, int status)> onAnswered;
-    /// Upgrade requests (WebSocket) for these paths are left to QtHttpServer's WebSocket support.
+    /// Upgrade requests (WebSocket) for these paths are left to QtHttpServer's WebSocket support
+    /// when authorizeUpgrade accepts their Authorization header; anything else is answered before
+    /// the upgrade (401, or 404 for other paths). QtHttpServer 6.4 upgrades a request only when
+    /// handleRequest() returns true without writing and newWebSocketConnection is connected.
     QStringList upgradePaths;
+    std::function<bool(const QByteArray& authorization)> authorizeUpgrade;
 
 protected:
     bool handleRequest(const QHttpServerRequest& request, QTcpSocket* socket) override;
