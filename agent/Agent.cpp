@@ -1,0 +1,346 @@
+#include "agent/Agent.h"
+
+#include "agent/flow/FlowEngine.h"
+
+#include <QLoggingCategory>
+#include <QSysInfo>
+
+Q_DECLARE_LOGGING_CATEGORY(lcChannel)
+Q_DECLARE_LOGGING_CATEGORY(lcJournal)
+
+namespace mr::agent {
+
+using namespace mr::protocol;
+
+Agent::Agent(IdentityRecord record, Identity identity, SecretStore& secrets, Journal& journal, SessionMonitor& sessions,
+             RunExecutor* executor, Options options, QObject* parent)
+    : QObject(parent)
+    , m_record(std::move(record))
+    , m_identity(std::move(identity))
+    , m_secrets(secrets)
+    , m_journal(journal)
+    , m_sessions(sessions)
+    , m_executor(executor)
+    , m_options(options) {
+    m_stopTimer.setSingleShot(true);
+}
+
+Agent::~Agent() = default;
+
+void Agent::start() {
+    // Runs a previous process left running cannot be resumed: hello.unfinished lists them
+    // (API.md), and the orchestrator fails them with MachineLost at once. Runs whose result
+    // still waits in the journal are not listed: their result is sent again after welcome.
+    m_abandoned = m_journal.runningRuns();
+    if (!m_abandoned.isEmpty()) {
+        qCWarning(lcJournal) << "runs left behind by the previous process, reported lost:" << m_abandoned;
+        m_journal.forgetRuns(m_abandoned);
+    }
+    m_rest = new RestClient(QUrl(m_record.serverUrl), this);
+    m_tokens = new MachineTokenClient(*m_rest, m_record, m_identity, this);
+    m_channel = new Channel(
+        QUrl(m_record.serverUrl),
+        [this] {
+            Hello hello;
+            hello.machineId = m_record.machineId;
+            hello.version = QStringLiteral(MR_VERSION);
+            hello.os = QSysInfo::prettyProductName();
+            hello.sessions = m_sessions.sessions();
+            hello.unfinished = m_abandoned;
+            return hello;
+        },
+        this);
+
+    connect(m_tokens, &MachineTokenClient::tokenChanged, this, [this](const QString& token) {
+        m_channel->setToken(token);
+        if (m_channel->state() == Channel::State::Stopped && !m_stopping)
+            m_channel->start();
+    });
+    connect(m_tokens, &MachineTokenClient::refused, this, &Agent::fatal);
+    connect(m_channel, &Channel::connectFailed, this, [this](const QString&) {
+        // Qt 6.4 does not expose the upgrade's HTTP status; a refused upgrade (401) is most
+        // likely an expired or revoked token, so get a fresh one before the next attempt. A
+        // deleted registration surfaces there as a terminal refusal.
+        m_tokens->refreshNow();
+    });
+    connect(m_channel, &Channel::stateChanged, this, [this](Channel::State state, int seconds, const QString& reason) {
+        if (state != Channel::State::Online) {
+            m_inFlight.clear();
+            m_sentEntries.clear();
+        }
+        Q_EMIT stateChanged(state, seconds, reason);
+    });
+    connect(m_channel, &Channel::welcomed, this, &Agent::onOnline);
+    connect(m_channel, &Channel::acknowledged, this, &Agent::onAck);
+    connect(m_channel, &Channel::runOffered, this, &Agent::onOffer);
+    connect(m_channel, &Channel::cancelRequested, this, [this](const QString& runId) {
+        if (m_executor && m_running.contains(runId))
+            m_executor->cancel(runId);
+    });
+    connect(m_channel, &Channel::settingsChanged, this, [this](const AgentSettings& s) { m_settings = s; });
+    connect(m_channel, &Channel::endSessionsRequested, &m_sessions, &SessionMonitor::endSessions);
+    connect(m_channel, &Channel::checkCredentialsRequested, this, &Agent::onCheckCredentials);
+    connect(m_channel, &Channel::rotateKeyRequested, this, &Agent::onRotateKey);
+    connect(&m_sessions, &SessionMonitor::sessionsChanged, m_channel, &Channel::setSessions);
+    if (m_executor) {
+        connect(m_executor, &RunExecutor::eventsReady, this, &Agent::onEvents);
+        connect(m_executor, &RunExecutor::runFinished, this, &Agent::onFinished);
+    }
+    m_tokens->start();
+}
+
+void Agent::onOnline(const Welcome& welcome) {
+    m_settings = welcome.settings;
+    flushJournal();
+}
+
+void Agent::flushJournal() {
+    for (const JournalEntry& entry : m_journal.pending()) {
+        if (!m_sentEntries.contains(entry.id))
+            sendEntry(entry);
+    }
+}
+
+void Agent::sendEntry(const JournalEntry& entry) {
+    if (!m_channel->isOnline())
+        return; // sent after the next welcome
+    const qint64 seq = m_channel->send(entry.body, true);
+    if (seq > 0) {
+        m_inFlight.insert(seq, entry.id);
+        m_sentEntries.insert(entry.id);
+    }
+}
+
+void Agent::onAck(qint64 seq) {
+    const qint64 id = m_inFlight.take(seq);
+    if (id == 0)
+        return;
+    m_journal.acknowledge(id);
+    m_sentEntries.remove(id);
+    maybeStopped();
+}
+
+QString Agent::declineReason(const RunOffer& offer) const {
+    if (m_stopping)
+        return QStringLiteral("the agent is stopping");
+    if (!m_executor)
+        return QStringLiteral("this agent cannot run flows");
+    if (m_settings.maintenanceMode)
+        return QStringLiteral("the machine is in maintenance");
+    if (m_running.contains(offer.runId))
+        return QStringLiteral("the run is already running here");
+    int attended = 0;
+    int unattended = 0;
+    for (const RunMode mode : m_running)
+        (mode == RunMode::Attended ? attended : unattended)++;
+    if (offer.runMode == RunMode::Unattended) {
+        if (attended > 0)
+            return QStringLiteral("an attended run is running on this machine");
+        if (unattended >= std::max(1, m_settings.unattendedBots))
+            return QStringLiteral("no free unattended bot (%1 running)").arg(unattended);
+        return {};
+    }
+    if (attended > 0 || unattended > 0)
+        return QStringLiteral("another run is running on this machine");
+    if (m_options.headless && !m_sessions.isStatic())
+        return QStringLiteral("no desktop session in the head-less agent");
+    const QString user = offer.connection.username.value_or(QString());
+    for (const MachineSession& s : m_sessions.sessions()) {
+        if (s.state == SessionState::Active && (user.isEmpty() || s.user == user))
+            return {};
+    }
+    return QStringLiteral("AttendedUserSessionNotActive");
+}
+
+void Agent::onOffer(const RunOffer& offer) {
+    const QString reason = declineReason(offer);
+    if (!reason.isEmpty()) {
+        qCInfo(lcChannel).noquote() << "declining run" << offer.runId << ":" << reason;
+        m_channel->send(RunDecline{offer.runId, reason});
+        return;
+    }
+    // Write-ahead: the journal knows the run started before the orchestrator does.
+    m_journal.markRunning(offer.runId);
+    m_running.insert(offer.runId, offer.runMode);
+    qCInfo(lcChannel).noquote() << "accepting run" << offer.runId;
+    m_channel->send(RunAccept{offer.runId});
+    m_executor->start(offer);
+}
+
+void Agent::onEvents(QList<RunEvent> events) {
+    QList<AgentMessageBody> bodies;
+    for (RunEvent& event : events) {
+        if (event.eventSeq <= 0)
+            event.eventSeq = ++m_eventSeq[event.runId];
+        else
+            m_eventSeq[event.runId] = std::max(m_eventSeq.value(event.runId), event.eventSeq);
+        if (!event.at.isValid())
+            event.at = QDateTime::currentDateTimeUtc();
+        bodies.append(event);
+    }
+    // Written before it is sent, the whole batch in one transaction.
+    const QList<qint64> ids = m_journal.append(bodies);
+    for (qsizetype i = 0; i < ids.size(); ++i)
+        sendEntry(JournalEntry{ids[i], events[i].runId, events[i]});
+}
+
+void Agent::onFinished(const RunResult& result) {
+    if (!m_running.contains(result.runId))
+        return; // a second result of the same run: the first one counts
+    m_running.remove(result.runId);
+    m_eventSeq.remove(result.runId);
+    const qint64 id = m_journal.append(result);
+    qCInfo(lcChannel).noquote() << "run" << result.runId << "ended" << enumName(result.status);
+    if (id > 0)
+        sendEntry(JournalEntry{id, result.runId, result});
+    maybeStopped();
+}
+
+void Agent::onCheckCredentials(const CheckCredentials& request) {
+    // Only a declared static session can answer here (API.md): it passes when the user is
+    // USER. A real credential check needs the OS's authentication, which the agent does not do.
+    const bool ok = m_sessions.isStatic() && request.username == m_sessions.staticUser();
+    m_channel->send(CredentialsChecked{request.requestId, ok});
+}
+
+void Agent::onRotateKey() {
+    Identity::Rotation rotation = m_identity.rotate();
+    const Identity next = rotation.next;
+    const QByteArray signature = rotation.signature;
+    // Keep the new key before announcing it: a key the orchestrator has but we lost would lock
+    // the machine out for good.
+    m_secrets.write(SecretKey::PrivateKey, next.secretKey(), [this, next, signature](const SecretResult& stored) {
+        if (!stored.ok) {
+            qCWarning(lcChannel).noquote() << "cannot rotate the key:" << stored.error;
+            return;
+        }
+        m_identity = next;
+        m_tokens->setIdentity(next);
+        m_channel->send(KeyRotated{next.publicKeyBase64(), QString::fromLatin1(signature.toBase64())});
+        qCInfo(lcChannel) << "key rotated";
+    });
+}
+
+void Agent::shutdown() {
+    if (m_stopping)
+        return;
+    m_stopping = true;
+    qCInfo(lcChannel) << "stopping:" << m_running.size() << "run(s) still running";
+    if (m_running.isEmpty())
+        return finishShutdown();
+    connect(&m_stopTimer, &QTimer::timeout, this, [this] {
+        if (m_running.isEmpty())
+            return;
+        qCWarning(lcChannel) << "cancelling runs that did not finish in time:" << m_running.keys();
+        for (const QString& runId : m_running.keys())
+            m_executor->cancel(runId);
+        QTimer::singleShot(m_options.cancelGraceMs, this, [this] {
+            // The executor did not report: record the end ourselves, so no result is missing.
+            for (const QString& runId : m_running.keys()) {
+                RunResult r;
+                r.runId = runId;
+                r.status = RunStatus::Cancelled;
+                r.errorCode = QStringLiteral("Cancelled");
+                r.errorMessage = QStringLiteral("The agent stopped before the run could finish.");
+                onFinished(r);
+            }
+            finishShutdown();
+        });
+    });
+    m_stopTimer.start(m_options.stopGraceMs);
+}
+
+void Agent::maybeStopped() {
+    if (!m_stopping || !m_running.isEmpty() || m_stoppedEmitted)
+        return;
+    if (!m_draining) { // every run ended within the grace period
+        m_stopTimer.stop();
+        finishShutdown();
+        return;
+    }
+    if (!m_journal.pending().isEmpty())
+        return; // waiting for acks (or the flush grace period)
+    m_stoppedEmitted = true;
+    if (m_channel)
+        m_channel->stop(QStringLiteral("the agent is stopping"));
+    Q_EMIT stopped();
+}
+
+void Agent::finishShutdown() {
+    if (m_draining)
+        return;
+    m_draining = true;
+    if (m_tokens)
+        m_tokens->stop();
+    // Give the journal a moment to reach the orchestrator; what is left is resent next start.
+    QTimer::singleShot(m_options.flushGraceMs, this, [this] {
+        if (m_stoppedEmitted)
+            return;
+        m_stoppedEmitted = true;
+        if (m_channel)
+            m_channel->stop(QStringLiteral("the agent is stopping"));
+        Q_EMIT stopped();
+    });
+    maybeStopped();
+}
+
+FlowEngineExecutor::FlowEngineExecutor(QObject* parent)
+    : RunExecutor(parent)
+    , m_engine(new FlowEngine(this)) {
+    connect(m_engine, &FlowEngine::events, this, [this](const QList<FlowEvent>& batch) {
+        QList<RunEvent> events;
+        for (const FlowEvent& e : batch) {
+            RunEvent event;
+            event.runId = e.runId;
+            event.eventSeq = e.eventSeq;
+            event.kind = e.kind == QLatin1String("progress") ? RunEventKind::Progress : RunEventKind::Log;
+            event.at = e.at;
+            event.level = e.level;
+            event.text = e.text;
+            event.data = e.data;
+            events.append(event);
+        }
+        Q_EMIT eventsReady(events);
+    });
+    connect(m_engine, &FlowEngine::finished, this, [this](const FlowResult& r) {
+        RunResult result;
+        result.runId = r.runId;
+        result.status = r.status;
+        result.outputs = r.outputs;
+        if (!r.errorCode.isEmpty())
+            result.errorCode = r.errorCode;
+        if (!r.errorMessage.isEmpty())
+            result.errorMessage = r.errorMessage;
+        if (r.errorLine >= 0)
+            result.errorLine = r.errorLine;
+        Q_EMIT runFinished(result);
+    });
+}
+
+FlowEngineExecutor::~FlowEngineExecutor() = default;
+
+void FlowEngineExecutor::start(const RunOffer& offer) {
+    FlowJob job;
+    job.runId = offer.runId;
+    job.script = offer.flow.script;
+    job.declaredInputs = offer.flow.inputs;
+    job.declaredOutputs = offer.flow.outputs;
+    job.inputs = offer.inputs;
+    job.runMode = offer.runMode;
+    // The head-less agent has no prompter; desktop actions only where a display exists.
+    job.displayAvailable = !qEnvironmentVariableIsEmpty("DISPLAY") || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
+    if (!m_engine->start(job)) {
+        RunResult result;
+        result.runId = offer.runId;
+        result.status = RunStatus::Failed;
+        result.errorCode = QStringLiteral("FlowError");
+        result.errorMessage = QStringLiteral("The run is already running on this machine.");
+        Q_EMIT runFinished(result);
+    }
+}
+
+void FlowEngineExecutor::cancel(const QString& runId) {
+    m_engine->cancel(runId);
+}
+
+} // namespace mr::agent
