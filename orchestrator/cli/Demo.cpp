@@ -24,6 +24,51 @@ const DemoUser kUsers[] = {
     {"user", "Uma User", "demo-user-pw", false, "MachineUser"},
 };
 
+struct DemoFlow {
+    const char* name;
+    const char* description;
+    const char* script;
+    const char* inputs;  // JSON array of Var
+    const char* outputs; // JSON array of Var
+};
+
+const DemoFlow kFlows[] = {
+    {"Hello", "Greets someone and says how long the name is.",
+     "log('Hello, ' + inputs.name + '!');\n"
+     "outputs.greeting = 'Hello, ' + inputs.name + '!';\n"
+     "outputs.length = inputs.name.length;\n",
+     R"([{"name":"name","type":"text","description":"Who to greet","default":"world","optional":true}])",
+     R"([{"name":"greeting","type":"text"},{"name":"length","type":"number"}])"},
+    {"Count files", "Counts the files in a folder of this machine.",
+     "const names = fs.list(inputs.folder);\n"
+     "log(names.length + ' entries in ' + inputs.folder);\n"
+     "outputs.count = names.length;\n",
+     R"([{"name":"folder","type":"text","description":"A folder on the machine","default":"/tmp","optional":true}])",
+     R"([{"name":"count","type":"number"}])"},
+    {"Sign in to the ticket system", "Shows how sensitive inputs stay out of every log.",
+     "log('signing in as ' + inputs.user + ' with ' + inputs.password);\n"
+     "wait(1);\n"
+     "outputs.signedIn = true;\n",
+     R"([{"name":"user","type":"text"},{"name":"password","type":"text","sensitive":true}])",
+     R"([{"name":"signedIn","type":"boolean"}])"},
+};
+
+/// The sample flows, as version 1, unless a flow of that name exists.
+void addDemoFlows(Db& db, const QString& environmentId, const QString& makerId, const QDateTime& now) {
+    for (const DemoFlow& f : kFlows) {
+        const QString name = QString::fromUtf8(f.name);
+        if (db.scalar(QStringLiteral("SELECT id FROM flows WHERE environment_id = ? AND name_key = ?"),
+                      {environmentId, name.toLower()})
+                .isValid())
+            continue;
+        db.exec(QStringLiteral("INSERT INTO flows (id, environment_id, name, name_key, version, description, script, "
+                               "inputs, outputs, created_at, created_by) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)"),
+                {newId(), environmentId, name, name.toLower(), QString::fromUtf8(f.description),
+                 QString::fromUtf8(f.script), QString::fromUtf8(f.inputs), QString::fromUtf8(f.outputs), isoUtc(now),
+                 makerId});
+    }
+}
+
 } // namespace
 
 void createDemo(Db& db, const QDateTime& now, QTextStream& out) {
@@ -49,11 +94,13 @@ void createDemo(Db& db, const QDateTime& now, QTextStream& out) {
                 {newId(), env->id, QStringLiteral("Demo pool"), QStringLiteral("demo pool"),
                  QStringLiteral("Machines that share the demo's unattended runs"), makerId, isoUtc(now)});
     }
+    addDemoFlows(db, env->id, makerId, now);
     out << "Demo environment ready: " << env->name << " (" << env->id << ")\n"
         << "Sign in with one of these (username / password):\n";
     for (const DemoUser& d : kUsers)
         out << "  " << d.username << " / " << d.password << "   roles: " << d.roles << '\n';
-    out << "Group: Demo pool (owned by maker)\n";
+    out << "Group: Demo pool (owned by maker)\n"
+        << "Flows: Hello, Count files, Sign in to the ticket system\n";
     out.flush();
 }
 

@@ -19,6 +19,7 @@ private Q_SLOTS:
     void help();
     void serveAnswersHealthzAndStopsOnSigterm();
     void serveRefusesABadListenAddress();
+    void demoIsIdempotentAndPrintsTheSignIn();
 
 private:
     static void addPrograms();
@@ -126,6 +127,24 @@ void TestPrograms::serveRefusesABadListenAddress() {
                                 {QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("nonsense")});
     QVERIFY(r.exitCode != 0);
     QVERIFY2(r.err.contains(QLatin1String("HOST:PORT")), qPrintable(r.err));
+}
+
+void TestPrograms::demoIsIdempotentAndPrintsTheSignIn() {
+    const QString db = QString::fromLocal8Bit(qgetenv("MR_TEST_SCRATCH")) + QStringLiteral("/demo.db");
+    const QStringList args{QStringLiteral("demo"), QStringLiteral("--database"), db};
+    const Result first = runProgram(program("MR_ORCHESTRATOR_BIN"), args);
+    QVERIFY2(first.exitCode == 0, qPrintable(first.err));
+    QVERIFY(first.out.contains(QLatin1String("maker / demo-maker-pw")));
+    QVERIFY(first.out.contains(QLatin1String("Flows: Hello")));
+    const Result second = runProgram(program("MR_ORCHESTRATOR_BIN"), args);
+    QCOMPARE(second.exitCode, 0);
+    QCOMPARE(second.out, first.out); // nothing new: the same environment, users, group and flows
+    // The same users still sign in: a token for the demo maker can be made.
+    const Result token =
+        runProgram(program("MR_ORCHESTRATOR_BIN"), {QStringLiteral("user"), QStringLiteral("token"),
+                                                    QStringLiteral("maker"), QStringLiteral("--database"), db});
+    QCOMPARE(token.exitCode, 0);
+    QVERIFY(token.out.trimmed().section(QLatin1Char('\n'), -1).startsWith(QLatin1String("mrp_")));
 }
 
 QTEST_GUILESS_MAIN(TestPrograms)
