@@ -19,6 +19,7 @@ private Q_SLOTS:
     void agentDeliversAfterTheServerWasUnreachable();
     void lockedSessionRaisesARecommendationUntilUsersAreDisconnected();
     void maintenanceModeHoldsRunsUntilSwitchedOff();
+    void keyRotationOverTheWire();
 
 private:
     QString flow(const QString& name, const QString& script, const QJsonArray& inputs = {},
@@ -338,6 +339,36 @@ void TestE2eRuns::maintenanceModeHoldsRunsUntilSwitchedOff() {
             .status,
         200);
     const QJsonObject done = waitForStatus(id, {QStringLiteral("Succeeded"), QStringLiteral("Failed")});
+    QCOMPARE(done.value(QStringLiteral("status")).toString(), QStringLiteral("Succeeded"));
+}
+
+void TestE2eRuns::keyRotationOverTheWire() {
+    QVERIFY(startAgent(QStringLiteral("static:alice:locked")));
+    const QString path = QStringLiteral("/api/v1/machines/") + m_machineId;
+    const QString before =
+        m_orch->request("GET", path, m_token).object().value(QStringLiteral("keyCreatedAt")).toString();
+    QTest::qWait(20); // a later timestamp for the new key
+    const HttpAnswer rotate = m_orch->request("POST", path + QStringLiteral("/rotate-key"), m_token);
+    QVERIFY2(rotate.status == 202, rotate.body.constData());
+    QJsonObject machine;
+    QDeadlineTimer deadline(20000);
+    do {
+        machine = m_orch->request("GET", path, m_token).object();
+        if (!machine.value(QStringLiteral("keyRotationRequested")).toBool() &&
+            machine.value(QStringLiteral("keyCreatedAt")).toString() != before)
+            break;
+        QTest::qWait(100);
+    } while (!deadline.hasExpired());
+    QVERIFY2(!machine.value(QStringLiteral("keyRotationRequested")).toBool(),
+             QJsonDocument(machine).toJson(QJsonDocument::Compact).constData());
+    QVERIFY(machine.value(QStringLiteral("keyCreatedAt")).toString() > before);
+    // The new key works: a restarted agent signs in with it and runs a flow.
+    m_agent->stop();
+    QVERIFY(startAgent(QStringLiteral("static:alice:locked")));
+    const QString f = flow(QStringLiteral("after-rotation"), QStringLiteral("log('new key');"));
+    const QString c = connection(QStringLiteral("password"), QStringLiteral("robot"), QStringLiteral("pw-robot-1"));
+    const QJsonObject done = waitForStatus(trigger(f, c, QStringLiteral("unattended")),
+                                           {QStringLiteral("Succeeded"), QStringLiteral("Failed")});
     QCOMPARE(done.value(QStringLiteral("status")).toString(), QStringLiteral("Succeeded"));
 }
 
