@@ -45,6 +45,9 @@ protected:
             delete socket;
             return;
         }
+        // Small answers (acks, offers) go out at once instead of waiting behind the client's
+        // delayed ACK (Nagle): that wait cost every run ~40 ms.
+        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
         auto* guard = new ConnectionGuard(socket, m_router, m_timeouts);
         connect(socket, &QTcpSocket::readyRead, guard, &ConnectionGuard::beforeServerRead);
         m_unwired.append(guard);

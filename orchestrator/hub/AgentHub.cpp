@@ -172,7 +172,8 @@ void AgentHub::onClosed(const QString& machineId, quint64 generation) {
     qCInfo(lcHub) << "machine" << machineId << "disconnected";
     if (welcomed && !m_stopped) {
         const QDateTime now = m_services.clock->now();
-        submit([machineId, instance = m_instanceId, now](Db& db) {
+        // In the machine's order: a take-over's hello must not be overtaken by this.
+        m_pool.submitOrdered(machineId, [machineId, instance = m_instanceId, now](Db& db) {
             runs::markDisconnected(db, machineId, instance, now);
         });
     }
@@ -207,31 +208,36 @@ void AgentHub::submit(std::function<void(Db&)> job) {
 }
 
 template <class T>
-void AgentHub::submitThen(std::function<T(Db&)> job, std::function<void(T)> then, std::function<void()> failed) {
+void AgentHub::submitThen(std::function<T(Db&)> job, std::function<void(T)> then, std::function<void()> failed,
+                          const QString& orderKey) {
     if (m_stopped)
         return;
-    m_pool.submit(
-        [this, alive = m_alive, job = std::move(job), then = std::move(then), failed = std::move(failed)](Db& db) {
-            std::optional<T> result;
-            try {
-                result = job(db);
-            } catch (const std::exception& e) {
-                qCWarning(lcHub) << "database job failed:" << e.what();
-            }
-            if (!*alive)
-                return;
-            QMetaObject::invokeMethod(
-                this,
-                [this, result = std::move(result), then, failed] {
-                    if (m_stopped)
-                        return;
-                    if (result)
-                        then(*result);
-                    else if (failed)
-                        failed();
-                },
-                Qt::QueuedConnection);
-        });
+    DbPool::Job wrapped = [this, alive = m_alive, job = std::move(job), then = std::move(then),
+                           failed = std::move(failed)](Db& db) {
+        std::optional<T> result;
+        try {
+            result = job(db);
+        } catch (const std::exception& e) {
+            qCWarning(lcHub) << "database job failed:" << e.what();
+        }
+        if (!*alive)
+            return;
+        QMetaObject::invokeMethod(
+            this,
+            [this, result = std::move(result), then, failed] {
+                if (m_stopped)
+                    return;
+                if (result)
+                    then(*result);
+                else if (failed)
+                    failed();
+            },
+            Qt::QueuedConnection);
+    };
+    if (orderKey.isEmpty())
+        m_pool.submit(std::move(wrapped));
+    else
+        m_pool.submitOrdered(orderKey, std::move(wrapped));
 }
 
 void AgentHub::onFrame(const QString& machineId, quint64 generation, const QByteArray& frame) {
@@ -271,7 +277,8 @@ void AgentHub::handle(Link& link, const AgentMessage& message) {
         handleHello(link, *hello, seq, wantAck);
     } else if (const auto* hb = std::get_if<Heartbeat>(&message.body)) {
         const auto sessions = hb->sessions;
-        submitThen<bool>(
+        submitForMachine<bool>(
+            machineId,
             [machineId, sessions, now](Db& db) {
                 runs::applyHeartbeat(db, machineId, sessions, now);
                 return true;
@@ -283,21 +290,23 @@ void AgentHub::handle(Link& link, const AgentMessage& message) {
             });
     } else if (const auto* accept = std::get_if<RunAccept>(&message.body)) {
         const QString runId = accept->runId;
-        submitThen<bool>([machineId, runId, now](Db& db) { return runs::acceptRun(db, machineId, runId, now); },
-                         [this, machineId, generation, runId, ackLater](bool accepted) {
-                             ackLater();
-                             if (accepted)
-                                 return;
-                             // The offer was withdrawn: at most once, so this machine must not run it.
-                             qCInfo(lcHub) << "machine" << machineId << "accepted run" << runId
-                                           << "too late; telling it to drop the run";
-                             if (Link* l = linkFor(machineId, generation))
-                                 send(*l, CancelRun{runId});
-                         });
+        submitForMachine<bool>(
+            machineId, [machineId, runId, now](Db& db) { return runs::acceptRun(db, machineId, runId, now); },
+            [this, machineId, generation, runId, ackLater](bool accepted) {
+                ackLater();
+                if (accepted)
+                    return;
+                // The offer was withdrawn: at most once, so this machine must not run it.
+                qCInfo(lcHub) << "machine" << machineId << "accepted run" << runId
+                              << "too late; telling it to drop the run";
+                if (Link* l = linkFor(machineId, generation))
+                    send(*l, CancelRun{runId});
+            });
     } else if (const auto* decline = std::get_if<RunDecline>(&message.body)) {
         const QString runId = decline->runId;
         const QString reason = decline->reason;
-        submitThen<bool>(
+        submitForMachine<bool>(
+            machineId,
             [machineId, runId, reason](Db& db) {
                 runs::declineRun(db, machineId, runId, reason);
                 return true;
@@ -323,17 +332,18 @@ void AgentHub::handle(Link& link, const AgentMessage& message) {
             sendAck(link, seq);
     } else if (const auto* rotated = std::get_if<KeyRotated>(&message.body)) {
         const KeyRotated copy = *rotated;
-        submitThen<bool>([machineId, copy, now](Db& db) { return runs::applyKeyRotated(db, machineId, copy, now); },
-                         [this, machineId, ackLater](bool ok) {
-                             ackLater();
-                             if (ok) {
-                                 qCInfo(lcHub) << "machine" << machineId << "rotated its key";
-                                 wake();
-                             } else {
-                                 qCWarning(lcHub) << "machine" << machineId
-                                                  << "sent keyRotated without a request or with a bad signature";
-                             }
-                         });
+        submitForMachine<bool>(
+            machineId, [machineId, copy, now](Db& db) { return runs::applyKeyRotated(db, machineId, copy, now); },
+            [this, machineId, ackLater](bool ok) {
+                ackLater();
+                if (ok) {
+                    qCInfo(lcHub) << "machine" << machineId << "rotated its key";
+                    wake();
+                } else {
+                    qCWarning(lcHub) << "machine" << machineId
+                                     << "sent keyRotated without a request or with a bad signature";
+                }
+            });
     } else if (std::holds_alternative<Ack>(message.body)) {
         // Nothing the orchestrator sends asks for an ack.
     } else {
@@ -349,7 +359,8 @@ void AgentHub::handleHello(Link& link, const Hello& hello, qint64 seq, bool want
         return;
     }
     const QDateTime now = m_services.clock->now();
-    submitThen<runs::HelloOutcome>(
+    submitForMachine<runs::HelloOutcome>(
+        machineId,
         [machineId, hello, instance = m_instanceId, now](Db& db) {
             return runs::applyHello(db, machineId, hello, instance, now);
         },
@@ -389,8 +400,8 @@ void AgentHub::flushAcked(const QString& machineId, quint64 generation) {
     link->pendingAcked.remove(0, batch.size());
     link->batchInFlight = true;
     const QDateTime now = m_services.clock->now();
-    submitThen<QStringList>(
-        [machineId, batch, now](Db& db) { return runs::applyAckedBatch(db, machineId, batch, now); },
+    submitForMachine<QStringList>(
+        machineId, [machineId, batch, now](Db& db) { return runs::applyAckedBatch(db, machineId, batch, now); },
         [this, machineId, generation, batch](QStringList ended) {
             Link* l = linkFor(machineId, generation);
             if (!l)

@@ -95,7 +95,15 @@ private:
     void submit(std::function<void(Db&)> job);
     /// Runs @p job on a worker, then @p then here with its result, or @p failed when it threw.
     template <class T>
-    void submitThen(std::function<T(Db&)> job, std::function<void(T)> then, std::function<void()> failed = {});
+    void submitThen(std::function<T(Db&)> job, std::function<void(T)> then, std::function<void()> failed = {},
+                    const QString& orderKey = {});
+    /// The same, for work that one machine's messages cause: it runs after that machine's earlier
+    /// work (an accept before its run's events), whichever database worker is free.
+    template <class T>
+    void submitForMachine(const QString& machineId, std::function<T(Db&)> job, std::function<void(T)> then,
+                          std::function<void()> failed = {}) {
+        submitThen<T>(std::move(job), std::move(then), std::move(failed), machineId);
+    }
 
     void runDispatch();
     void runTimerPass();

@@ -70,7 +70,8 @@ bool applyKeyRotated(Db& db, const QString& machineId, const protocol::KeyRotate
 bool requestKeyRotation(Db& db, const QString& machineId);
 
 /// Recounts machines.running_count (Running/Cancelling on the machine) and queued_count
-/// (Queued/Offered aimed at the machine or its group) where they are wrong. Inside a transaction.
+/// (Queued/Offered aimed at the machine or its group) where they are wrong. Inside a transaction;
+/// the timer pass calls it once a second, so the counts in the machine list lag at most that.
 void recountMachines(Db& db);
 
 /// Ends a run (inside a transaction): status, error, ended_at. Only from a non-terminal status.

@@ -322,8 +322,6 @@ QList<Offer> dispatchPass(Db& db, const QDateTime& now, const QSet<QString>& con
             }
             offers.append(o);
         }
-        if (changed)
-            recountMachines(db);
     });
     return offers;
 }

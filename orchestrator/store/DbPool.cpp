@@ -45,6 +45,44 @@ void DbPool::submit(Job job) {
     m_wake.notify_one();
 }
 
+void DbPool::submitOrdered(const QString& key, Job job) {
+    {
+        std::lock_guard lock(m_mutex);
+        auto it = m_waitingByKey.find(key);
+        if (it != m_waitingByKey.end()) { // one of this key's jobs is queued or running: wait behind it
+            it->second.push_back(std::move(job));
+            return;
+        }
+        m_waitingByKey.emplace(key, std::deque<Job>());
+        m_jobs.push_back(ordered(key, std::move(job)));
+    }
+    m_wake.notify_one();
+}
+
+DbPool::Job DbPool::ordered(const QString& key, Job job) {
+    return [this, key, job = std::move(job)](Db& db) {
+        struct Next { // hands the key's next job to the queue, also when this one throws
+            DbPool* pool;
+            const QString& key;
+            ~Next() {
+                {
+                    std::lock_guard lock(pool->m_mutex);
+                    auto it = pool->m_waitingByKey.find(key);
+                    if (it->second.empty()) {
+                        pool->m_waitingByKey.erase(it);
+                        return;
+                    }
+                    Job following = std::move(it->second.front());
+                    it->second.pop_front();
+                    pool->m_jobs.push_back(pool->ordered(key, std::move(following)));
+                }
+                pool->m_wake.notify_one();
+            }
+        } next{this, key};
+        job(db);
+    };
+}
+
 void DbPool::runAndWait(const Job& job) {
     std::promise<void> done;
     auto future = done.get_future();

@@ -8,6 +8,7 @@
 #include <deque>
 #include <functional>
 #include <future>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -35,6 +36,10 @@ public:
 
     /// Queues @p job; it runs on some worker thread. Exceptions escaping a job are logged.
     void submit(Job job);
+    /// Like submit(), but jobs with the same @p key run one at a time, in the order they were
+    /// submitted (e.g. every message of one machine: an accept must be stored before the
+    /// events of its run, whichever worker is free).
+    void submitOrdered(const QString& key, Job job);
 
     /// Runs @p job on a worker and waits for it: for start-up and command-line tools only.
     void runAndWait(const Job& job);
@@ -44,6 +49,7 @@ public:
 
 private:
     void workerLoop(int index, std::promise<QString>* opened);
+    Job ordered(const QString& key, Job job);
 
     DatabaseLocation m_location;
     int m_workerCount;
@@ -51,6 +57,7 @@ private:
     std::mutex m_mutex;
     std::condition_variable m_wake;
     std::deque<Job> m_jobs;
+    std::map<QString, std::deque<Job>> m_waitingByKey; ///< keys with a job queued or running
     bool m_stopping = false;
 };
 

@@ -173,7 +173,7 @@ private Q_SLOTS:
             lines = db.scalar(QStringLiteral("SELECT COUNT(*) FROM run_log WHERE run_id = ?"), {run});
         });
         QCOMPARE(lines.toInt(), 2);
-        QCOMPARE(w.machineValue(agent->id(), QStringLiteral("running_count")).toInt(), 0);
+        QTRY_COMPARE(w.machineValue(agent->id(), QStringLiteral("running_count")).toInt(), 0);
     }
 
     void cancelOfARunningRunEndsCancelled() {

@@ -74,7 +74,7 @@ private Q_SLOTS:
                      .status,
                  200);
         QVERIFY(start(w, *agent, b));
-        QCOMPARE(w.machineValue(agent->id(), QStringLiteral("running_count")).toInt(), 2);
+        QTRY_COMPARE(w.machineValue(agent->id(), QStringLiteral("running_count")).toInt(), 2);
     }
 
     void anotherUsersActiveSessionMakesUnattendedWait() {
@@ -87,7 +87,7 @@ private Q_SLOTS:
         QTest::qWait(1500);
         QVERIFY(!agent->offered(run)); // R20
         QCOMPARE(w.status(run), QStringLiteral("Queued"));
-        QCOMPARE(w.machineValue(agent->id(), QStringLiteral("queued_count")).toInt(), 1);
+        QTRY_COMPARE(w.machineValue(agent->id(), QStringLiteral("queued_count")).toInt(), 1);
         agent->heartbeat(QList{session(QStringLiteral("alice"), SessionState::Locked)});
         QVERIFY(start(w, *agent, run));
     }
