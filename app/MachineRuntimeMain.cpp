@@ -1,10 +1,13 @@
 // machine-runtime: the desktop app (API.md: machine-runtime [--server URL]).
+#include "agent/AgentController.h"
 #include "protocol/CommandLine.h"
 #include "ui/MainWindow.h"
-#include "ui/SignInPage.h"
 
 #include <QApplication>
-#include <QMessageBox>
+#include <QLibraryInfo>
+#include <QSettings>
+#include <QStyleFactory>
+#include <QTranslator>
 
 int main(int argc, char* argv[]) {
     QApplication app(argc, argv);
@@ -12,13 +15,29 @@ int main(int argc, char* argv[]) {
     QApplication::setApplicationDisplayName(QStringLiteral("Machine Runtime"));
     QApplication::setOrganizationName(QStringLiteral("machine-runtime"));
     QApplication::setApplicationVersion(QStringLiteral(MR_VERSION));
+    QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    qSetMessagePattern(QStringLiteral("%{time yyyy-MM-ddThh:mm:ss.zzz} %{type} %{category}: %{message}"));
+
+    // The language: the user's choice in Settings, else the system's.
+    QSettings settings;
+    const QString language = settings.value(QStringLiteral("language")).toString();
+    const QLocale locale = language.isEmpty() ? QLocale::system() : QLocale(language);
+    QLocale::setDefault(locale);
+    QTranslator qtTranslator;
+    if (qtTranslator.load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
+                          QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QApplication::installTranslator(&qtTranslator);
+    QTranslator translator;
+    if (translator.load(locale, QStringLiteral("machine-runtime"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+        QApplication::installTranslator(&translator);
 
     QTextStream out(stdout);
     QTextStream err(stderr);
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Machine Runtime: runs your organisation's desktop flows on this "
-                                                    "PC."));
-    const QCommandLineOption server(QStringLiteral("server"), QStringLiteral("The orchestrator's address."),
+    parser.setApplicationDescription(QApplication::translate("main", "Machine Runtime: runs your organisation's "
+                                                                     "desktop flows on this PC."));
+    const QCommandLineOption server(QStringLiteral("server"),
+                                    QApplication::translate("main", "The orchestrator's address."),
                                     QStringLiteral("URL"));
     parser.addOption(server);
     const int code = mr::protocol::parseStandardOptions(parser, QApplication::arguments(), out, err);
@@ -29,12 +48,13 @@ int main(int argc, char* argv[]) {
             QStringLiteral("machine-runtime"),
             QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()), err);
 
-    mr::ui::MainWindow window(parser.value(server));
-    QObject::connect(window.signInPage(), &mr::ui::SignInPage::signInRequested, &window, [&window] {
-        QMessageBox::information(&window, QObject::tr("Sign in"),
-                                 QObject::tr("Signing in from the desktop app is not available in this version. "
-                                             "Register this PC with machine-runtime-agent register instead."));
-    });
+    mr::agent::AgentController::Options options;
+    options.rememberedEnvironment = settings.value(QStringLiteral("environment")).toString();
+    mr::agent::AgentController controller(options);
+    mr::ui::MainWindow window(controller, settings, parser.value(server));
+    // The window quits through the controller (the agent stops gracefully first); with a tray
+    // icon, closing the window keeps the agent running.
+    QApplication::setQuitOnLastWindowClosed(false);
     window.show();
     return QApplication::exec();
 }

@@ -1,21 +1,90 @@
 #pragma once
 
+#include "agent/AgentController.h"
+
+#include <QHash>
+#include <QJsonArray>
 #include <QMainWindow>
+
+class QLabel;
+class QListWidget;
+class QSettings;
+class QStackedWidget;
+class QSystemTrayIcon;
+class QAction;
 
 namespace mr::ui {
 
+class DashboardPage;
+class EnvironmentPage;
+class FlowsPage;
+class MachinePage;
+class SettingsPage;
 class SignInPage;
 
-/// The app's one window: before sign-in only the sign-in page shows (UI.md).
+/// The app's one window (UI.md): before sign-in only the sign-in page shows; then "Choose an
+/// environment" when needed; then the navigation (Dashboard, Flows, Machine, Settings) under a
+/// status strip. Talks to nothing but the AgentController. Closing it keeps the app in the tray.
 class MainWindow final : public QMainWindow {
     Q_OBJECT
 public:
-    explicit MainWindow(const QString& serverAddress, QWidget* parent = nullptr);
+    MainWindow(mr::agent::AgentController& controller, QSettings& settings, const QString& serverAddress,
+               QWidget* parent = nullptr);
+    ~MainWindow() override;
 
     SignInPage* signInPage() const { return m_signIn; }
+    EnvironmentPage* environmentPage() const { return m_environment; }
+    DashboardPage* dashboardPage() const { return m_dashboard; }
+    FlowsPage* flowsPage() const { return m_flows; }
+    MachinePage* machinePage() const { return m_machine; }
+    SettingsPage* settingsPage() const { return m_settingsPage; }
+    /// Shows page @p index of the navigation (0 Dashboard, 1 Flows, 2 Machine, 3 Settings).
+    void showSection(int index);
+
+    enum class Page { SignIn, Environment, Main };
+    Page currentPage() const;
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
 
 private:
+    void wireController();
+    void wirePages();
+    void setupTray();
+    void showPage(Page page);
+    void updateStatus();
+    void notifyRuns(const QJsonArray& runs);
+    void confirmEnvironmentChange();
+    /// Quit after the agent stopped (runs get their grace period, results are sent).
+    void quitGracefully();
+
+    mr::agent::AgentController& m_controller;
+    QSettings& m_settings;
+    QStackedWidget* m_pages = nullptr;
     SignInPage* m_signIn = nullptr;
+    EnvironmentPage* m_environment = nullptr;
+    QWidget* m_shell = nullptr;
+    QLabel* m_status = nullptr;
+    QListWidget* m_nav = nullptr;
+    QStackedWidget* m_sections = nullptr;
+    DashboardPage* m_dashboard = nullptr;
+    FlowsPage* m_flows = nullptr;
+    MachinePage* m_machine = nullptr;
+    SettingsPage* m_settingsPage = nullptr;
+    QSystemTrayIcon* m_tray = nullptr;
+    QAction* m_trayState = nullptr;
+
+    QString m_username;
+    QString m_host;
+    QString m_server;
+    QString m_environmentName;
+    QString m_machineName;
+    QJsonArray m_environments;
+    QHash<QString, QString> m_flowNames;
+    QHash<QString, QString> m_runStatus;
+    bool m_runsSeen = false;
+    bool m_quitting = false;
+    mr::agent::ConnectionStatus m_connection;
 };
 
 } // namespace mr::ui

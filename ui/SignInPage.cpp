@@ -1,8 +1,15 @@
 #include "ui/SignInPage.h"
 
+#include "ui/Models.h"
+
+#include <QClipboard>
 #include <QFrame>
+#include <QGuiApplication>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -12,8 +19,9 @@ namespace mr::ui {
 SignInPage::SignInPage(QWidget* parent)
     : QWidget(parent) {
     auto* card = new QFrame(this);
+    m_card = card;
     card->setFrameShape(QFrame::StyledPanel);
-    card->setFixedWidth(460); // a fixed width lets the wrapped title claim its full height
+    card->setFixedWidth(kCardWidth); // a fixed width lets the wrapped title claim its full height
 
     auto* title = new QLabel(tr("Sign in to your organisation's orchestrator"), card);
     QFont titleFont = title->font();
@@ -34,6 +42,29 @@ SignInPage::SignInPage(QWidget* parent)
     m_signIn = new QPushButton(tr("Sign in"), card);
     m_signIn->setDefault(true);
 
+    m_error = new QLabel(card);
+    m_error->setWordWrap(true);
+    m_error->setStyleSheet(QStringLiteral("color: #b3261e;"));
+    m_details = new QPushButton(tr("Details"), card);
+    m_details->setFlat(true);
+
+    m_waitText = new QLabel(tr("Finish signing in in your browser…"), card);
+    m_waitText->setWordWrap(true);
+    m_spinner = new QProgressBar(card);
+    m_spinner->setRange(0, 0); // busy indicator
+    m_spinner->setTextVisible(false);
+    m_copyLink = new QLabel(card);
+    m_copyLink->setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
+    m_cancel = new QPushButton(tr("Cancel"), card);
+
+    // The form and the waiting state share the card's one layout (wrapped labels only get their
+    // height there); showPanel() shows one set of widgets.
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(m_details);
+    buttons->addStretch();
+    buttons->addWidget(m_cancel);
+    buttons->addWidget(m_signIn);
+
     auto* cardLayout = new QVBoxLayout(card);
     cardLayout->setContentsMargins(24, 24, 24, 24);
     cardLayout->setSpacing(10);
@@ -42,8 +73,14 @@ SignInPage::SignInPage(QWidget* parent)
     cardLayout->addWidget(serverLabel);
     cardLayout->addWidget(m_server);
     cardLayout->addWidget(m_hint);
+    cardLayout->addWidget(m_error);
+    cardLayout->addWidget(m_waitText);
+    cardLayout->addWidget(m_spinner);
+    cardLayout->addWidget(m_copyLink);
     cardLayout->addSpacing(8);
-    cardLayout->addWidget(m_signIn, 0, Qt::AlignRight);
+    cardLayout->addLayout(buttons);
+    m_formWidgets = {serverLabel, m_server, m_signIn};
+    m_waitWidgets = {m_waitText, m_spinner, m_cancel};
 
     auto* outer = new QVBoxLayout(this);
     outer->addStretch();
@@ -52,6 +89,70 @@ SignInPage::SignInPage(QWidget* parent)
 
     connect(m_server, &QLineEdit::textChanged, this, &SignInPage::updateState);
     connect(m_signIn, &QPushButton::clicked, this, [this] { Q_EMIT signInRequested(serverAddress()); });
+    connect(m_server, &QLineEdit::returnPressed, m_signIn, &QPushButton::click);
+    connect(m_cancel, &QPushButton::clicked, this, &SignInPage::cancelRequested);
+    connect(m_copyLink, &QLabel::linkActivated, this, [this] {
+        QGuiApplication::clipboard()->setText(m_link.toString(QUrl::FullyEncoded));
+        m_copyLink->setText(tr("Link copied. Paste it into your browser's address bar."));
+    });
+    connect(m_details, &QPushButton::clicked, this, [this] { showDetails(this, tr("Sign-in details"), m_detailText); });
+    showForm();
+}
+
+void SignInPage::showWaiting(const QUrl& link) {
+    m_link = link;
+    m_waitText->setText(tr("Finish signing in in your browser…"));
+    m_copyLink->setText(
+        QStringLiteral("<a href=\"copy\">%1</a>").arg(tr("Browser didn't open? Copy the sign-in link")));
+    m_copyLink->setVisible(link.isValid());
+    m_cancel->setVisible(true);
+    showPanel(true);
+}
+
+void SignInPage::fitCard() {
+    // A box layout gives an aligned widget its sizeHint height, which ignores how tall wrapped
+    // labels become at the card's fixed width: size the card for its width instead.
+    QLayout* layout = m_card->layout();
+    const int forWidth = layout->hasHeightForWidth() ? layout->totalHeightForWidth(kCardWidth) : -1;
+    m_card->setFixedHeight(std::max(forWidth, layout->totalMinimumSize().height()));
+}
+
+void SignInPage::showPanel(bool waiting) {
+    for (QWidget* w : std::as_const(m_formWidgets))
+        w->setVisible(!waiting);
+    for (QWidget* w : std::as_const(m_waitWidgets))
+        w->setVisible(waiting);
+    if (waiting) {
+        m_hint->hide();
+        m_error->hide();
+        m_details->hide();
+    } else {
+        m_copyLink->hide();
+    }
+    fitCard();
+}
+
+void SignInPage::showBusy(const QString& text) {
+    m_waitText->setText(text);
+    m_copyLink->setVisible(false);
+    showPanel(true);
+}
+
+void SignInPage::showError(const QString& message, const QString& detail) {
+    showForm();
+    m_error->setText(message);
+    m_error->setVisible(!message.isEmpty());
+    m_detailText = detail;
+    m_details->setVisible(!detail.isEmpty());
+    fitCard();
+}
+
+void SignInPage::showForm() {
+    m_link = QUrl();
+    m_error->clear();
+    m_error->hide();
+    m_details->hide();
+    showPanel(false);
     updateState();
 }
 
@@ -79,6 +180,7 @@ void SignInPage::updateState() {
         m_hint->clear();
     m_hint->setVisible(!m_hint->text().isEmpty());
     m_signIn->setEnabled(valid);
+    fitCard();
 }
 
 } // namespace mr::ui
