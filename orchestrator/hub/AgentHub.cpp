@@ -507,8 +507,9 @@ void AgentHub::runTimerPass() {
                 if (auto it = m_links.find(id); it != m_links.end())
                     closeLink(*it, QStringLiteral("No heartbeat for too long."));
             }
-            if (out.changes > 0 || !out.offlineMachines.isEmpty())
-                wake();
+            // Every tick, not only after changes: on PostgreSQL a dispatch pass skips runs that
+            // another transaction holds locked (SKIP LOCKED), and nothing else would retry them.
+            wake();
         },
         [this] { m_timerPassRunning = false; });
 }
