@@ -25,39 +25,20 @@ import math
 import os
 import re
 import subprocess
-import sys
 import tempfile
 import time
 
-ROOT = os.environ.get("MR_SOURCE_DIR") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BUILD = os.environ.get("MR_BUILD_DIR") or os.path.join(ROOT, "build")
-CORES = int(os.environ.get("MR_BENCH_CORES") or os.cpu_count() or 1)
+from benchlib import CORES, find_program, log, rss_kib, thread_switches
+
 RUNS = int(os.environ.get("MR_BENCH_AGENT_RUNS") or 200)
 LATENCY_RUNS = int(os.environ.get("MR_BENCH_AGENT_LATENCY_RUNS") or 50)
 BOTS = 4
 RATE = 70  # accepted triggers per connection per 60 s
 
 
-def log(*a):
-    print(*a, file=sys.stderr, flush=True)
-
-
 def out(metric, value, unit, **extra):
     print(json.dumps({"bench": "agent", "metric": metric, "value": round(value, 2), "unit": unit, "cores": CORES,
                       "engine": "sqlite", **extra}), flush=True)
-
-
-def find_program(name, build_target=True):
-    for base, _dirs, files in os.walk(BUILD):
-        if name in files and "/test" not in base and "autogen" not in base:
-            p = os.path.join(base, name)
-            if os.access(p, os.X_OK) and os.path.isfile(p):
-                return p
-    if not build_target:
-        raise SystemExit(f"agent: {name} not found under {BUILD}")
-    log(f"agent: building {name}…")
-    subprocess.run([os.path.join(ROOT, "scripts", "build"), BUILD, "--", name], check=True, stdout=sys.stderr)
-    return find_program(name, build_target=False)
 
 
 def parse_time(s):
@@ -90,27 +71,6 @@ class Api:
         return json.loads(raw) if raw else None
 
 
-def thread_switches(pid):
-    total = 0
-    for tid in os.listdir(f"/proc/{pid}/task"):
-        try:
-            with open(f"/proc/{pid}/task/{tid}/status") as f:
-                for line in f:
-                    if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
-                        total += int(line.split()[1])
-        except FileNotFoundError:
-            pass  # a thread ended meanwhile
-    return total
-
-
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise SystemExit("agent: no VmRSS")
-
-
 def wait_runs(api, ids, deadline):
     """Polls until every run in ids has ended; returns {id: run}."""
     pending, done = set(ids), {}
@@ -135,8 +95,8 @@ def percentile(values, q):
 
 
 def main():
-    orchestrator = find_program("orchestrator")
-    agent_bin = os.environ.get("MR_AGENT_BIN") or find_program("machine-runtime-agent")
+    orchestrator = find_program("orchestrator", "agent")
+    agent_bin = os.environ.get("MR_AGENT_BIN") or find_program("machine-runtime-agent", "agent")
     work = tempfile.mkdtemp(prefix="mr-bench-agent-")
     env = dict(os.environ, HOME=work, XDG_DATA_HOME=os.path.join(work, "data"))
     database = os.path.join(work, "bench.db")

@@ -8,29 +8,13 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 
-ROOT = os.environ.get("MR_SOURCE_DIR") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BUILD = os.environ.get("MR_BUILD_DIR") or os.path.join(ROOT, "build")
-CORES = int(os.environ.get("MR_BENCH_CORES") or os.cpu_count() or 1)
+from benchlib import CORES, find_program, log, rss_kib, thread_switches
+
 STARTS = int(os.environ.get("MR_BENCH_APP_STARTS") or 5)
 IDLE_SECONDS = 10
-
-
-def log(*a):
-    print(*a, file=sys.stderr, flush=True)
-
-
-def find(name):
-    for base, _dirs, files in os.walk(BUILD):
-        if name in files and "/test" not in base:
-            p = os.path.join(base, name)
-            if os.access(p, os.X_OK) and os.path.isfile(p):
-                return p
-    subprocess.run([os.path.join(ROOT, "scripts", "build"), BUILD, "--", name], check=True, stdout=sys.stderr)
-    return find(name)
 
 
 def window_mapped(display):
@@ -39,29 +23,10 @@ def window_mapped(display):
     return '"Machine Runtime"' in r.stdout
 
 
-def proc_figures(pid):
-    """(VmRSS KiB, context switches summed over every thread)."""
-    rss = 0
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                rss = int(line.split()[1])
-    switches = 0
-    for tid in os.listdir(f"/proc/{pid}/task"):
-        try:
-            with open(f"/proc/{pid}/task/{tid}/status") as f:
-                for line in f:
-                    if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
-                        switches += int(line.split()[1])
-        except FileNotFoundError:
-            pass
-    return rss, switches
-
-
 def main():
     if not shutil.which("Xvfb") or not shutil.which("xwininfo"):
         raise SystemExit("app: Xvfb and xwininfo are needed (scripts/setup)")
-    app = find("machine-runtime")
+    app = find_program("machine-runtime", "app")
     display = ":%d" % (90 + os.getpid() % 9)
     xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
                             stderr=subprocess.DEVNULL)
@@ -90,9 +55,9 @@ def main():
         p = subprocess.Popen([app, "--server", "http://127.0.0.1:9"], env=env, stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
         time.sleep(3)
-        _, before = proc_figures(p.pid)
+        before = thread_switches(p.pid)
         time.sleep(IDLE_SECONDS)
-        rss, after = proc_figures(p.pid)
+        rss, after = rss_kib(p.pid), thread_switches(p.pid)
         p.terminate()
         p.wait(10)
         print(json.dumps({"bench": "app", "metric": "idle_rss_kib", "value": rss, "unit": "KiB",

@@ -7,62 +7,16 @@ PostgreSQL comes from MR_TEST_POSTGRES_URL; without it the script runs itself ag
 import base64
 import http.client
 import json
-import os
-import re
 import secrets
-import subprocess
-import sys
 import tempfile
 import threading
 import time
-import urllib.parse
 
-ROOT = os.environ.get("MR_SOURCE_DIR") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BUILD = os.environ.get("MR_BUILD_DIR") or os.path.join(ROOT, "build")
-CORES = int(os.environ.get("MR_BENCH_CORES") or os.cpu_count() or 1)
+from benchlib import CORES, Orchestrator, engine_databases, find_program, log, run_inside_services
+
 MACHINES = 1000
 LIST_REQUESTS = 200
 THREADS = 4
-
-
-def log(*a):
-    print(*a, file=sys.stderr, flush=True)
-
-
-def find_orchestrator():
-    for base, _dirs, files in os.walk(BUILD):
-        if "orchestrator" in files and "/test" not in base:
-            p = os.path.join(base, "orchestrator")
-            if os.access(p, os.X_OK) and os.path.isfile(p):
-                return p
-    subprocess.run([os.path.join(ROOT, "scripts", "build"), BUILD], check=True, stdout=sys.stderr)
-    return find_orchestrator()
-
-
-class Server:
-    def __init__(self, binary, database, workdir):
-        self.binary, self.database, self.workdir = binary, database, workdir
-        self.env = dict(os.environ, HOME=workdir, XDG_DATA_HOME=os.path.join(workdir, "data"))
-
-    def cli(self, *args, stdin=None):
-        r = subprocess.run([self.binary, *args, "--database", self.database], input=stdin, text=True,
-                           capture_output=True, env=self.env, timeout=120)
-        if r.returncode != 0:
-            raise SystemExit(f"orchestrator {' '.join(args)} failed: {r.stderr}")
-        return r.stdout
-
-    def start(self):
-        self.proc = subprocess.Popen([self.binary, "serve", "--database", self.database, "--listen", "127.0.0.1:0"],
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=self.env)
-        line = self.proc.stdout.readline()
-        m = re.search(r"listening on http://([\d.]+):(\d+)", line)
-        if not m:
-            raise SystemExit(f"serve did not start: {line!r}")
-        self.host, self.port = m.group(1), int(m.group(2))
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(30)
 
 
 def timed_requests(server, token, requests):
@@ -98,7 +52,7 @@ def timed_requests(server, token, requests):
 
 def bench_engine(engine, database, binary):
     work = tempfile.mkdtemp(prefix="mr-bench-")
-    s = Server(binary, database, work)
+    s = Orchestrator(binary, database, work, "control_plane")
     s.cli("user", "add", "bench", stdin="bench-password-1\n")
     s.cli("env", "add", "Bench")
     s.cli("env", "grant", "Bench", "bench", "EnvironmentMaker")
@@ -131,32 +85,13 @@ def bench_engine(engine, database, binary):
         s.stop()
 
 
-def fresh_postgres_database(url):
-    """A new database on the test cluster, so every run starts empty."""
-    u = urllib.parse.urlparse(url)
-    name = "bench_" + secrets.token_hex(4)
-    env = dict(os.environ, PGPASSWORD=urllib.parse.unquote(u.password or ""))
-    subprocess.run(["psql", "-h", u.hostname, "-p", str(u.port), "-U", urllib.parse.unquote(u.username),
-                    "-d", u.path.lstrip("/"), "-c", f"CREATE DATABASE {name}"], check=True, env=env,
-                   capture_output=True)
-    return u._replace(path="/" + name).geturl()
-
-
 def main():
-    if not os.environ.get("MR_TEST_POSTGRES_URL") and not os.environ.get("MR_BENCH_INNER"):
-        os.environ["MR_BENCH_INNER"] = "1"
-        r = subprocess.run([os.path.join(ROOT, "scripts", "test"), "--services-only", sys.executable,
-                            os.path.abspath(__file__)])
-        sys.exit(r.returncode)
-    binary = find_orchestrator()
-    engines = [("sqlite", os.path.join(tempfile.mkdtemp(prefix="mr-bench-db-"), "bench.db"))]
-    if os.environ.get("MR_TEST_POSTGRES_URL"):
-        engines.append(("postgres", fresh_postgres_database(os.environ["MR_TEST_POSTGRES_URL"])))
-    for engine, database in engines:
+    run_inside_services(__file__)
+    binary = find_program("orchestrator", "control_plane")
+    for engine, database in engine_databases():
         log(f"control_plane: {engine}…")
         for line in bench_engine(engine, database, binary):
             print(json.dumps(line), flush=True)
-
 
 if __name__ == "__main__":
     main()
