@@ -13,7 +13,8 @@ namespace {
 const QString kMachineColumns = QStringLiteral(
     "m.id, m.environment_id, m.name, m.description, m.version, m.os, m.group_id, m.owner_id, u.username, "
     "m.maintenance_mode, m.online, m.reuse_sessions, m.session_recommendations, m.key_rotation_requested, "
-    "m.running_count, m.queued_count, m.unattended_bots, m.sessions, m.last_seen_at, m.key_created_at, a.role");
+    "m.running_count, m.queued_count, m.unattended_bots, m.sessions, m.last_seen_at, m.key_created_at, a.role, "
+    "(SELECT g.name FROM machine_groups g WHERE g.id = m.group_id)");
 
 ResourceAccess accessOf(const QString& ownerId, const QString& storedRole, const QString& userId) {
     if (!userId.isEmpty() && ownerId == userId)
@@ -44,6 +45,7 @@ MachineRow machineFrom(const QSqlQuery& q, const QString& userId) {
     m.lastSeenAt = q.value(18).toString();
     m.keyCreatedAt = q.value(19).toString();
     m.access = accessOf(m.ownerId, q.value(20).toString(), userId);
+    m.groupName = q.value(21).toString();
     return m;
 }
 
@@ -216,6 +218,8 @@ QJsonObject machineJson(const MachineRow& m, const Subject& viewer) {
         {QStringLiteral("version"), m.version},
         {QStringLiteral("os"), m.os},
         {QStringLiteral("groupId"), nullable(m.groupId)},
+        // Addition (docs/api.md): the group's name, so a client need not read the group.
+        {QStringLiteral("groupName"), nullable(m.groupName)},
         {QStringLiteral("status"), status},
         {QStringLiteral("maintenanceMode"), m.maintenanceMode},
         {QStringLiteral("runningCount"), m.runningCount},

@@ -34,7 +34,7 @@ Subject environmentSubject(Db& db, const Principal& user, const QString& environ
 
 /// A machine row with its owner's username and the caller's stored access.
 struct MachineRow {
-    QString id, environmentId, name, description, version, os, groupId, ownerId, owner;
+    QString id, environmentId, name, description, version, os, groupId, groupName, ownerId, owner;
     bool maintenanceMode = false, online = false, reuseSessions = false, sessionRecommendations = true;
     bool keyRotationRequested = false;
     int runningCount = 0, queuedCount = 0, unattendedBots = 1;

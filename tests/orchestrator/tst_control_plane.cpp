@@ -47,7 +47,8 @@ private Q_SLOTS:
                                  QStringLiteral("sessions"),
                                  QStringLiteral("lastSeenAt"),
                                  QStringLiteral("keyCreatedAt"),
-                                 QStringLiteral("keyRotationRequested")};
+                                 QStringLiteral("keyRotationRequested"),
+                                 QStringLiteral("groupName")};
         for (const QString& f : fields)
             QVERIFY2(m.contains(f), qPrintable(f));
         QCOMPARE(m.size(), fields.size());
@@ -57,6 +58,7 @@ private Q_SLOTS:
         QCOMPARE(m.value(QStringLiteral("version")).toString(), QStringLiteral("1.2.3"));
         QCOMPARE(m.value(QStringLiteral("os")).toString(), QStringLiteral("Debian GNU/Linux 12"));
         QVERIFY(m.value(QStringLiteral("groupId")).isNull());
+        QVERIFY(m.value(QStringLiteral("groupName")).isNull());
         QCOMPARE(m.value(QStringLiteral("status")).toString(), QStringLiteral("offline"));
         QCOMPARE(m.value(QStringLiteral("maintenanceMode")).toBool(), false);
         QCOMPARE(m.value(QStringLiteral("runningCount")).toInt(-1), 0);

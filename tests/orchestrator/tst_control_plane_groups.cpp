@@ -93,6 +93,8 @@ private Q_SLOTS:
         MR_EXPECT(cp.send("PUT", membership, {}, owner), 204, ""); // idempotent
         QJsonObject m = cp.get(machinePath, owner).object();
         QCOMPARE(m.value(QStringLiteral("groupId")).toString(), idOf(created));
+        QCOMPARE(m.value(QStringLiteral("groupName")).toString(),
+                 created.object().value(QStringLiteral("name")).toString());
         QCOMPARE(m.value(QStringLiteral("unattendedBots")).toInt(), 3);
         QCOMPARE(m.value(QStringLiteral("reuseSessions")), QJsonValue(true));
         QCOMPARE(m.value(QStringLiteral("sessionRecommendations")), QJsonValue(false));
