@@ -27,6 +27,9 @@ public:
         QString userToken; ///< a personal access token or access token; never logged
         QString stateDir;
         QString machineIdPath = QLatin1String(Identity::kMachineIdPath);
+        /// Plain http:// to another computer: only when the user was warned and confirmed (the
+        /// app's sign-in asks); the command line never sets it.
+        bool allowInsecure = false;
     };
 
     Registration(Request request, SecretStore& secrets, QObject* parent = nullptr);

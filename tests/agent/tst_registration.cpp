@@ -3,6 +3,7 @@
 // installation being refused), the agent coming online over the WebSocket, SIGTERM.
 #include "agent/FileSecretStore.h"
 #include "agent/Identity.h"
+#include "agent/Registration.h"
 
 #include <QDeadlineTimer>
 #include <QDir>
@@ -11,8 +12,10 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
+#include <QNetworkInterface>
 #include <QNetworkReply>
 #include <QProcess>
+#include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -71,6 +74,7 @@ private Q_SLOTS:
     void refusesWithoutTheRole();
     void refusesATakenName();
     void refusesBadServers();
+    void plainHttpToAnotherComputerOnlyWhenConfirmed();
     void machineTokenExchange();
     void runComesOnlineAndStopsOnSigterm();
     void runExecutesAnUnattendedFlow();
@@ -273,6 +277,35 @@ void TestRegistration::refusesBadServers() {
     const ProcResult notRegistered = agent({QStringLiteral("run"), QStringLiteral("--state-dir"), dir});
     QCOMPARE(notRegistered.exitCode, 2);
     QVERIFY(notRegistered.err.contains(QLatin1String("not registered: run machine-runtime-agent register first")));
+}
+
+// The app's sign-in warns about plain http:// to another computer and lets the user go on;
+// its registration then goes on too. The command line never does.
+void TestRegistration::plainHttpToAnotherComputerOnlyWhenConfirmed() {
+    QHostAddress own;
+    for (const QHostAddress& a : QNetworkInterface::allAddresses())
+        if (!a.isLoopback() && a.protocol() == QAbstractSocket::IPv4Protocol)
+            own = a;
+    if (own.isNull())
+        QSKIP("this machine has no non-loopback IPv4 address");
+    const auto attempt = [&](bool allowInsecure) {
+        mr::agent::Registration::Request request;
+        request.server = QUrl(QStringLiteral("http://%1:1").arg(own.toString())); // nothing listens there
+        request.environment = QStringLiteral("Sales");
+        request.name = QStringLiteral("x");
+        request.userToken = QStringLiteral("t");
+        request.stateDir = m_dir.filePath(QStringLiteral("insecure"));
+        request.allowInsecure = allowInsecure;
+        mr::agent::FileSecretStore secrets(request.stateDir);
+        mr::agent::Registration registration(request, secrets);
+        QSignalSpy finished(&registration, &mr::agent::Registration::finished);
+        registration.start();
+        if (finished.isEmpty() && !finished.wait(20000))
+            return -1;
+        return finished.first().first().toInt();
+    };
+    QCOMPARE(attempt(false), 2); // refused before any request
+    QCOMPARE(attempt(true), 4);  // tried: nothing answers on that port
 }
 
 Http TestRegistration::tokenFor(const QString& stateDir, const QString& installIdOverride) {
