@@ -27,6 +27,15 @@ Agent::Agent(IdentityRecord record, Identity identity, SecretStore& secrets, Jou
 
 Agent::~Agent() = default;
 
+QList<MachineSession> Agent::withAccount(QList<MachineSession> sessions) const {
+    if (m_options.appAccount.isEmpty())
+        return sessions;
+    for (MachineSession& session : sessions)
+        if (session.user == m_options.appUser)
+            session.account = m_options.appAccount;
+    return sessions;
+}
+
 void Agent::start() {
     // Runs a previous process left running cannot be resumed: hello.unfinished lists them
     // (API.md), and the orchestrator fails them with MachineLost at once. Runs whose result
@@ -45,7 +54,7 @@ void Agent::start() {
             hello.machineId = m_record.machineId;
             hello.version = QStringLiteral(MR_VERSION);
             hello.os = QSysInfo::prettyProductName();
-            hello.sessions = m_sessions.sessions();
+            hello.sessions = withAccount(m_sessions.sessions());
             hello.unfinished = m_abandoned;
             return hello;
         },
@@ -81,7 +90,8 @@ void Agent::start() {
     connect(m_channel, &Channel::endSessionsRequested, &m_sessions, &SessionMonitor::endSessions);
     connect(m_channel, &Channel::checkCredentialsRequested, this, &Agent::onCheckCredentials);
     connect(m_channel, &Channel::rotateKeyRequested, this, &Agent::onRotateKey);
-    connect(&m_sessions, &SessionMonitor::sessionsChanged, m_channel, &Channel::setSessions);
+    connect(&m_sessions, &SessionMonitor::sessionsChanged, this,
+            [this](const QList<MachineSession>& sessions) { m_channel->setSessions(withAccount(sessions)); });
     if (m_executor) {
         connect(m_executor, &RunExecutor::eventsReady, this, &Agent::onEvents);
         connect(m_executor, &RunExecutor::runFinished, this, &Agent::onFinished);

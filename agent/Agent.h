@@ -64,6 +64,10 @@ public:
         int stopGraceMs = 10'000;
         int cancelGraceMs = 3'000;
         int flushGraceMs = 3'000;
+        /// The desktop app's OS user and the orchestrator account signed in there: that
+        /// session is reported with `account` (API.md sessions:[{user, account, state}]).
+        QString appUser;
+        QString appAccount;
     };
 
     Agent(IdentityRecord record, Identity identity, SecretStore& secrets, Journal& journal, SessionMonitor& sessions,
@@ -92,6 +96,7 @@ private:
     void onAck(qint64 seq);
     void onRotateKey();
     void onCheckCredentials(const mr::protocol::CheckCredentials& request);
+    QList<mr::protocol::MachineSession> withAccount(QList<mr::protocol::MachineSession> sessions) const;
     QString declineReason(const mr::protocol::RunOffer& offer) const;
     void sendEntry(const JournalEntry& entry);
     void flushJournal();

@@ -78,6 +78,7 @@ QList<LogindSessionMonitor::Found> LogindSessionMonitor::query() {
         if (!m_warned)
             qCWarning(lcSessions) << "no system bus or no logind: reporting no sessions";
         m_warned = true;
+        m_timer.setInterval(kAbsentPollMs); // a bus rarely appears later: look now and then
         return found;
     }
     QDBusMessage call = QDBusMessage::createMethodCall(kLogind, kManagerPath, kManager, QStringLiteral("ListSessions"));
@@ -128,6 +129,7 @@ QList<LogindSessionMonitor::Found> LogindSessionMonitor::query() {
         found.append(f);
     }
     m_warned = false;
+    m_timer.setInterval(kPollMs);
     return found;
 }
 

@@ -70,6 +70,7 @@ public:
     void endSessions(const QStringList& users) override;
 
     static constexpr int kPollMs = 3000;
+    static constexpr int kAbsentPollMs = 60'000; ///< while there is no system bus or no logind
 
 private:
     struct Found {
