@@ -8,6 +8,7 @@
 #include "agent/SessionMonitor.h"
 #include "agent/StateDir.h"
 
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>
@@ -17,11 +18,20 @@
 #include <QTimer>
 #include <QUrlQuery>
 
+#include <pwd.h>
+#include <unistd.h>
+
 Q_LOGGING_CATEGORY(lcController, "mr.agent.controller")
 
 namespace mr::agent {
 
 namespace {
+
+/// REST calls of the app: how long one may stall, and the largest answer read.
+constexpr int kCallTimeoutMs = 15'000;
+constexpr qint64 kMaxAnswer = 8 * 1024 * 1024;
+/// After a run's event, the dashboard is read again within this time.
+constexpr qint64 kSoonMs = 2000;
 
 /// A secret store that keeps nothing beyond the process (tests without a keychain).
 class MemorySecretStore final : public SecretStore {
@@ -62,6 +72,12 @@ bool mayRegister(const QJsonObject& environment) {
            roles.contains(QStringLiteral("EnvironmentAdmin"));
 }
 
+/// The name of the OS user this process runs as.
+QString osUserName() {
+    const passwd* entry = getpwuid(getuid());
+    return entry ? QString::fromLocal8Bit(entry->pw_name) : qEnvironmentVariable("USER");
+}
+
 QString apiError(const QByteArray& body, QString* code = nullptr, QJsonObject* details = nullptr) {
     const QJsonObject error = QJsonDocument::fromJson(body).object().value(QStringLiteral("error")).toObject();
     if (code)
@@ -90,10 +106,14 @@ public:
     void registerAnew();
     void updateMachine(const QJsonObject& changes);
     void poll();
+    void pollSoon();
+    void replay();
+    void setWindowVisible(bool visible);
     void moveMachine(const QString& environmentId);
     void disconnectUsers(const QString& recommendationId);
     void cancelRun(const QString& runId);
     void fetchRunLog(const QString& runId);
+    void fetchRun(const QString& runId);
     void runFlow(const QString& flowId, const QJsonObject& inputs);
 
 Q_SIGNALS:
@@ -115,6 +135,7 @@ Q_SIGNALS:
     void notice(const QString& message);
     void stopped();
     void runLogReady(const QString& runId, const QJsonArray& lines);
+    void runReady(const QJsonObject& run);
 
 private:
     using Done = std::function<void(int status, const QByteArray& body)>;
@@ -133,6 +154,8 @@ private:
     SignInFlow* m_signIn = nullptr;
     QNetworkAccessManager* m_nam = nullptr;
     QTimer* m_poll = nullptr;
+    QTimer* m_pollSoon = nullptr;
+    QElapsedTimer m_sinceLastPoll;
     QTimer* m_refresh = nullptr;
     SignInSession m_session;
     std::unique_ptr<SecretStore> m_machineSecrets;
@@ -170,6 +193,9 @@ void AgentWorker::init() {
     m_refresh = new QTimer(this);
     m_refresh->setSingleShot(true);
     connect(m_poll, &QTimer::timeout, this, &AgentWorker::poll);
+    m_pollSoon = new QTimer(this);
+    m_pollSoon->setSingleShot(true);
+    connect(m_pollSoon, &QTimer::timeout, this, &AgentWorker::poll);
     connect(m_refresh, &QTimer::timeout, this, &AgentWorker::refreshAccessToken);
     connect(m_signIn, &SignInFlow::stateChanged, this, &AgentWorker::signInStateChanged);
     connect(m_signIn, &SignInFlow::authorizationUrlReady, this, &AgentWorker::authorizationUrlReady);
@@ -185,10 +211,26 @@ void AgentWorker::call(const QByteArray& method, const QString& path, const QJso
         data = body.toJson(QJsonDocument::Compact);
         request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
     }
+    // A dead network must not leave a call hanging, and no answer is buffered beyond kMaxAnswer.
+    request.setTransferTimeout(kCallTimeoutMs);
     QNetworkReply* reply = m_nam->sendCustomRequest(request, method, data);
+    connect(reply, &QNetworkReply::downloadProgress, reply, [reply](qint64 received, qint64 total) {
+        if (received > kMaxAnswer || total > kMaxAnswer)
+            reply->abort();
+    });
     connect(reply, &QNetworkReply::finished, this, [reply, done = std::move(done)] {
         reply->deleteLater();
-        done(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll());
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (status == 0 || reply->error() == QNetworkReply::OperationCanceledError) {
+            // No HTTP answer: an error body in the API's shape, so callers show one sentence.
+            const QJsonObject error{{QStringLiteral("code"), QStringLiteral("Unreachable")},
+                                    {QStringLiteral("message"),
+                                     AgentWorker::tr("The server didn't answer (%1). Check your network; Machine "
+                                                     "Runtime keeps trying.")
+                                         .arg(reply->errorString())}};
+            return done(0, QJsonDocument(QJsonObject{{QStringLiteral("error"), error}}).toJson(QJsonDocument::Compact));
+        }
+        done(status, reply->readAll());
     });
 }
 
@@ -258,6 +300,8 @@ void AgentWorker::registerMachine(const QString& environmentId, const QString& n
     request.name = name.isEmpty() ? QSysInfo::machineHostName() : name;
     request.userToken = m_session.accessToken;
     request.stateDir = m_stateDir;
+    // The sign-in already vetted the server: https, loopback, or plain http the user confirmed.
+    request.allowInsecure = true;
     QString error;
     if (!StateDir(m_stateDir).ensure(&error))
         return chooseEnvironment(tr("Cannot keep this machine's identity on disk."), error);
@@ -314,8 +358,13 @@ void AgentWorker::startAgent(const IdentityRecord& record) {
         if (!m_sessions)
             return setStatus(ConnectionStatus::Kind::Offline, 0, error);
         m_executor = std::make_unique<FlowEngineExecutor>();
+        // A run here started, wrote or ended: show it now rather than at the next poll.
+        connect(m_executor.get(), &RunExecutor::eventsReady, this, &AgentWorker::pollSoon);
+        connect(m_executor.get(), &RunExecutor::runFinished, this, &AgentWorker::pollSoon);
         Agent::Options options;
         options.headless = false;
+        options.appUser = m_sessions->isStatic() ? m_sessions->staticUser() : osUserName();
+        options.appAccount = m_session.username;
         m_agent = std::make_unique<Agent>(record, *identity, *m_machineSecrets, *m_journal, *m_sessions,
                                           m_executor.get(), options);
         connect(m_agent.get(), &Agent::stateChanged, this,
@@ -432,9 +481,34 @@ void AgentWorker::refreshAccessToken() {
     });
 }
 
+void AgentWorker::replay() {
+    if (m_session.accessToken.isEmpty())
+        return Q_EMIT connectionChanged(m_status);
+    Q_EMIT signedIn(m_session.username, m_session.server.host(), m_session.environments);
+    if (!m_record.machineId.isEmpty())
+        Q_EMIT registered(m_record.machineId, m_record.environmentId, m_record.environmentName);
+    Q_EMIT connectionChanged(m_status);
+    m_pollCount = 0;
+    poll();
+}
+
+void AgentWorker::setWindowVisible(bool visible) {
+    m_poll->setInterval(visible ? AgentController::kPollMs : AgentController::kHiddenPollMs);
+    if (visible && m_poll->isActive())
+        poll();
+}
+
+void AgentWorker::pollSoon() {
+    // Soon, but not more often than every kSoonMs however chatty a flow is; the agent's own
+    // message reaches the orchestrator before this poll reads it back.
+    if (!m_pollSoon->isActive())
+        m_pollSoon->start(std::max<qint64>(kSoonMs / 4, kSoonMs - m_sinceLastPoll.elapsed()));
+}
+
 void AgentWorker::poll() {
     if (m_record.machineId.isEmpty() || m_session.accessToken.isEmpty())
         return;
+    m_sinceLastPoll.start();
     const QString env = m_record.environmentId;
     call("GET", QStringLiteral("/api/v1/machines/%1").arg(m_record.machineId), {},
          [this](int status, const QByteArray& body) {
@@ -522,7 +596,11 @@ void AgentWorker::disconnectUsers(const QString& recommendationId) {
 }
 
 void AgentWorker::cancelRun(const QString& runId) {
-    call("POST", QStringLiteral("/api/v1/runs/%1/cancel").arg(runId), {}, [this](int, const QByteArray&) { poll(); });
+    call("POST", QStringLiteral("/api/v1/runs/%1/cancel").arg(runId), {}, [this](int status, const QByteArray& body) {
+        if (status / 100 != 2)
+            Q_EMIT notice(tr("Cannot cancel the run: %1").arg(apiError(body)));
+        poll();
+    });
 }
 
 void AgentWorker::fetchRunLog(const QString& runId) {
@@ -531,6 +609,15 @@ void AgentWorker::fetchRunLog(const QString& runId) {
              if (status == 200)
                  Q_EMIT runLogReady(runId, QJsonDocument::fromJson(body).array());
          });
+}
+
+void AgentWorker::fetchRun(const QString& runId) {
+    call("GET", QStringLiteral("/api/v1/runs/%1").arg(runId), {}, [this](int status, const QByteArray& body) {
+        if (status == 200)
+            Q_EMIT runReady(QJsonDocument::fromJson(body).object());
+        else
+            Q_EMIT notice(tr("Cannot show the run: %1").arg(apiError(body)));
+    });
 }
 
 void AgentWorker::runFlow(const QString& flowId, const QJsonObject& inputs) {
@@ -603,6 +690,7 @@ AgentController::AgentController(Options options, QObject* parent)
     connect(m_worker, &AgentWorker::notice, this, &AgentController::notice);
     connect(m_worker, &AgentWorker::stopped, this, &AgentController::stopped);
     connect(m_worker, &AgentWorker::runLogReady, this, &AgentController::runLogReady);
+    connect(m_worker, &AgentWorker::runReady, this, &AgentController::runReady);
     m_thread->start();
     // The worker's children (sign-in flow, network access, timers) are made in the agent thread.
     QMetaObject::invokeMethod(m_worker, &AgentWorker::init, Qt::QueuedConnection);
@@ -652,6 +740,15 @@ void AgentController::cancelRun(const QString& runId) {
 }
 void AgentController::fetchRunLog(const QString& runId) {
     QMetaObject::invokeMethod(m_worker, [w = m_worker, runId] { w->fetchRunLog(runId); });
+}
+void AgentController::fetchRun(const QString& runId) {
+    QMetaObject::invokeMethod(m_worker, [w = m_worker, runId] { w->fetchRun(runId); });
+}
+void AgentController::replay() {
+    QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->replay(); });
+}
+void AgentController::setWindowVisible(bool visible) {
+    QMetaObject::invokeMethod(m_worker, [w = m_worker, visible] { w->setWindowVisible(visible); });
 }
 void AgentController::runFlow(const QString& flowId, const QJsonObject& inputs) {
     QMetaObject::invokeMethod(m_worker, [w = m_worker, flowId, inputs] { w->runFlow(flowId, inputs); });

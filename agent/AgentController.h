@@ -36,7 +36,8 @@ struct RegistrationProblem {
 /// sign-in flow, the REST calls, the registration and the Agent (channel, journal, session
 /// monitor, flow engine) live, created there after moveToThread. Every call returns at once;
 /// answers come back as queued signals carrying value types. Polls the machine, its runs, the
-/// environment's flows and recommendations every kPollMs while signed in.
+/// environment's flows and recommendations every kPollMs while signed in and the window shows,
+/// and soon after any event of a run on this machine.
 class AgentController final : public QObject {
     Q_OBJECT
 public:
@@ -71,10 +72,20 @@ public:
     void cancelRun(const QString& runId);
     /// GET /runs/{id}/log; answers with runLogReady.
     void fetchRunLog(const QString& runId);
+    /// GET /runs/{id}; answers with runReady, or notice when it cannot be read.
+    void fetchRun(const QString& runId);
     /// An attended run of @p flowId through the user's sign-in connection to this machine.
     void runFlow(const QString& flowId, const QJsonObject& inputs);
 
+    /// The window is shown (poll every kPollMs) or hidden in the tray (every kHiddenPollMs; runs
+    /// of this machine still refresh at once, for the notifications).
+    void setWindowVisible(bool visible);
+    /// Tells a new window where things stand: signedIn, registered and connectionChanged again
+    /// (when they apply), then a poll's answers.
+    void replay();
+
     static constexpr int kPollMs = 4000;
+    static constexpr int kHiddenPollMs = 30'000;
 
 Q_SIGNALS:
     void signInStateChanged(mr::agent::SignInFlow::State state);
@@ -96,6 +107,7 @@ Q_SIGNALS:
     void notice(const QString& message);
     void stopped();
     void runLogReady(const QString& runId, const QJsonArray& lines);
+    void runReady(const QJsonObject& run);
 
 private:
     QThread* m_thread = nullptr;

@@ -1,13 +1,11 @@
 // machine-runtime: the desktop app (API.md: machine-runtime [--server URL]).
 #include "agent/AgentController.h"
 #include "protocol/CommandLine.h"
-#include "ui/MainWindow.h"
+#include "ui/AppShell.h"
 
 #include <QApplication>
-#include <QLibraryInfo>
 #include <QSettings>
 #include <QStyleFactory>
-#include <QTranslator>
 
 int main(int argc, char* argv[]) {
     QApplication app(argc, argv);
@@ -18,18 +16,9 @@ int main(int argc, char* argv[]) {
     QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
     qSetMessagePattern(QStringLiteral("%{time yyyy-MM-ddThh:mm:ss.zzz} %{type} %{category}: %{message}"));
 
-    // The language: the user's choice in Settings, else the system's.
+    // The language: the user's choice in Settings, else the system's (switched live later).
     QSettings settings;
-    const QString language = settings.value(QStringLiteral("language")).toString();
-    const QLocale locale = language.isEmpty() ? QLocale::system() : QLocale(language);
-    QLocale::setDefault(locale);
-    QTranslator qtTranslator;
-    if (qtTranslator.load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
-                          QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-        QApplication::installTranslator(&qtTranslator);
-    QTranslator translator;
-    if (translator.load(locale, QStringLiteral("machine-runtime"), QStringLiteral("_"), QStringLiteral(":/i18n")))
-        QApplication::installTranslator(&translator);
+    mr::ui::AppShell shell(settings);
 
     QTextStream out(stdout);
     QTextStream err(stderr);
@@ -51,10 +40,9 @@ int main(int argc, char* argv[]) {
     mr::agent::AgentController::Options options;
     options.rememberedEnvironment = settings.value(QStringLiteral("environment")).toString();
     mr::agent::AgentController controller(options);
-    mr::ui::MainWindow window(controller, settings, parser.value(server));
     // The window quits through the controller (the agent stops gracefully first); with a tray
     // icon, closing the window keeps the agent running.
     QApplication::setQuitOnLastWindowClosed(false);
-    window.show();
+    shell.start(controller, parser.value(server));
     return QApplication::exec();
 }

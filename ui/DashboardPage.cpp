@@ -80,10 +80,14 @@ DashboardPage::DashboardPage(QWidget* parent)
     m_recommendation = new QLabel(m_recommendationBox);
     m_recommendation->setWordWrap(true);
     auto* disconnect = new QPushButton(tr("Disconnect users"), m_recommendationBox);
+    auto* flowDetails = new QPushButton(tr("Flow details"), m_recommendationBox);
+    auto* runDetails = new QPushButton(tr("Run details"), m_recommendationBox);
     auto* refresh = new QPushButton(tr("Refresh"), m_recommendationBox);
     auto* recommendationButtons = new QHBoxLayout;
     recommendationButtons->addStretch();
     recommendationButtons->addWidget(refresh);
+    recommendationButtons->addWidget(flowDetails);
+    recommendationButtons->addWidget(runDetails);
     recommendationButtons->addWidget(disconnect);
     auto* recommendationLayout = new QVBoxLayout(m_recommendationBox);
     recommendationLayout->addWidget(m_recommendation);
@@ -126,6 +130,14 @@ DashboardPage::DashboardPage(QWidget* parent)
 
     connect(refresh, &QPushButton::clicked, this, &DashboardPage::refreshRequested);
     connect(disconnect, &QPushButton::clicked, this, [this] { Q_EMIT disconnectUsersRequested(m_recommendationId); });
+    connect(flowDetails, &QPushButton::clicked, this, [this] {
+        if (!m_recommendationRunId.isEmpty())
+            Q_EMIT flowOfRunRequested(m_recommendationRunId);
+    });
+    connect(runDetails, &QPushButton::clicked, this, [this] {
+        if (!m_recommendationRunId.isEmpty())
+            Q_EMIT runDetailsByIdRequested(m_recommendationRunId);
+    });
     connect(m_cancel, &QPushButton::clicked, this, [this] {
         const QModelIndexList rows = m_runningView->selectionModel()->selectedRows();
         if (!rows.isEmpty())
@@ -143,9 +155,9 @@ DashboardPage::DashboardPage(QWidget* parent)
     connect(m_recentView, &QTableView::doubleClicked, this,
             [this](const QModelIndex& index) { Q_EMIT runDetailsRequested(m_recent->row(index.row())); });
     m_cancel->setEnabled(false);
+    // Elapsed times tick only while a run runs and the page shows.
     m_tick.setInterval(1000);
     connect(&m_tick, &QTimer::timeout, this, [this] { m_running->setNow(QDateTime::currentDateTimeUtc()); });
-    m_tick.start();
     setConnection({});
     setMachine({});
     setRuns({});
@@ -191,6 +203,7 @@ void DashboardPage::setRuns(const QJsonArray& runs) {
     m_today->setText(tr("%n run(s) succeeded", nullptr, succeeded) + QLatin1Char('\n') +
                      tr("%n run(s) failed", nullptr, failed));
     updateEmpty();
+    updateTick();
 }
 
 void DashboardPage::setFlows(const QJsonArray& flows) {
@@ -216,6 +229,8 @@ void DashboardPage::setRecommendations(const QJsonArray& recommendations) {
         return;
     const QJsonObject first = recommendations.first().toObject();
     m_recommendationId = first.value(QStringLiteral("id")).toString();
+    // Flow details and Run details show the first run that waits.
+    m_recommendationRunId = first.value(QStringLiteral("runIds")).toArray().first().toString();
     QStringList users;
     for (const QJsonValue& u : first.value(QStringLiteral("users")).toArray())
         users.append(u.toString());
@@ -228,6 +243,26 @@ void DashboardPage::setRecommendations(const QJsonArray& recommendations) {
                                  nullptr, waiting)
                                   .arg(users.join(QStringLiteral(", ")))
                                   .arg(minutes));
+}
+
+void DashboardPage::updateTick() {
+    const bool needed = isVisible() && m_running->rowCount() > 0;
+    if (needed && !m_tick.isActive()) {
+        m_running->setNow(QDateTime::currentDateTimeUtc());
+        m_tick.start();
+    } else if (!needed) {
+        m_tick.stop();
+    }
+}
+
+void DashboardPage::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    updateTick();
+}
+
+void DashboardPage::hideEvent(QHideEvent* event) {
+    QWidget::hideEvent(event);
+    updateTick();
 }
 
 void DashboardPage::updateEmpty() {

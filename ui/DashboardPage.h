@@ -40,9 +40,17 @@ Q_SIGNALS:
     void disconnectUsersRequested(const QString& recommendationId);
     void cancelRunRequested(const QString& runId);
     void runDetailsRequested(const QJsonObject& run);
+    /// A recommendation's Run details / Flow details: the run is read from the orchestrator.
+    void runDetailsByIdRequested(const QString& runId);
+    void flowOfRunRequested(const QString& runId);
+
+protected:
+    void showEvent(QShowEvent* event) override;
+    void hideEvent(QHideEvent* event) override;
 
 private:
     void updateEmpty();
+    void updateTick();
 
     QLabel* m_connection = nullptr;
     QLabel* m_connectionSince = nullptr;
@@ -52,6 +60,7 @@ private:
     QGroupBox* m_recommendationBox = nullptr;
     QLabel* m_recommendation = nullptr;
     QString m_recommendationId;
+    QString m_recommendationRunId;
     QLabel* m_empty = nullptr;
     QWidget* m_runsArea = nullptr;
     QTableView* m_runningView = nullptr;

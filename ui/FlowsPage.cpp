@@ -200,6 +200,20 @@ void FlowsPage::setRuns(const QJsonArray& runs) {
     m_model->setLastResults(last);
 }
 
+bool FlowsPage::selectFlow(const QString& flowId) {
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        if (m_model->row(row).value(QStringLiteral("id")).toString() != flowId)
+            continue;
+        m_search->clear();
+        const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
+        m_view->selectRow(index.row());
+        m_view->scrollTo(index);
+        m_view->setFocus();
+        return true;
+    }
+    return false;
+}
+
 void FlowsPage::showRunResult(bool ok, const QString& message) {
     m_result->setStyleSheet(ok ? QString() : QStringLiteral("color: #b3261e;"));
     m_result->setText(message);

@@ -50,6 +50,8 @@ public:
     void setFlows(const QJsonArray& flows);
     void setRuns(const QJsonArray& runs);
     void showRunResult(bool ok, const QString& message);
+    /// Selects the flow @p flowId (clearing the search); false when the list does not have it.
+    bool selectFlow(const QString& flowId);
     FlowsModel* model() const { return m_model; }
 
 Q_SIGNALS:

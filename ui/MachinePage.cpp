@@ -1,6 +1,7 @@
 #include "ui/MachinePage.h"
 
 #include <QCheckBox>
+#include <QDateTime>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -118,8 +119,10 @@ void MachinePage::setMachine(const QJsonObject& machine, const QString& environm
     m_empty->hide();
     m_form->show();
     m_environment->setText(environmentName);
-    m_group->setText(machine.value(QStringLiteral("groupId")).isNull() ? tr("Not in a group")
-                                                                       : text(machine, "groupId"));
+    const bool inGroup = !machine.value(QStringLiteral("groupId")).isNull();
+    const QString group = text(machine, "groupName");
+    m_group->setText(!inGroup ? tr("Not in a group") : group.isEmpty() ? text(machine, "groupId") : group);
+    m_key->setText(keyText(machine, QDateTime::currentDateTimeUtc()));
     const QString status = text(machine, "status");
     m_status->setText(status == QLatin1String("online")        ? tr("Online")
                       : status == QLatin1String("maintenance") ? tr("Maintenance")
@@ -132,10 +135,16 @@ void MachinePage::setMachine(const QJsonObject& machine, const QString& environm
     const QString who =
         canEdit ? QString()
                 : tr("Only the machine's owner (%1) or its co-owners can change this.").arg(text(machine, "owner"));
-    for (QWidget* w : std::initializer_list<QWidget*>{m_name, m_description, m_bots, m_reuse, m_recommendations,
-                                                      m_changeEnvironment}) {
+    for (QWidget* w : std::initializer_list<QWidget*>{m_name, m_description, m_changeEnvironment}) {
         w->setEnabled(canEdit);
         w->setToolTip(who);
+    }
+    // In a group, the group decides these settings (R7, R14); they are changed there.
+    const QString byGroup =
+        inGroup ? tr("Set by the group %1; its co-owners change it there.").arg(m_group->text()) : QString();
+    for (QWidget* w : std::initializer_list<QWidget*>{m_bots, m_reuse, m_recommendations}) {
+        w->setEnabled(canEdit && !inGroup);
+        w->setToolTip(!canEdit ? who : byGroup);
     }
     // A poll must not overwrite what the user is typing.
     if (first || !edited || m_saving) {
@@ -143,6 +152,18 @@ void MachinePage::setMachine(const QJsonObject& machine, const QString& environm
         load();
     }
     updateState();
+}
+
+QString MachinePage::keyText(const QJsonObject& machine, const QDateTime& now) {
+    if (machine.value(QStringLiteral("keyRotationRequested")).toBool())
+        return tr("Rotation requested — this PC makes a new key the next time it connects.");
+    const QDateTime created = QDateTime::fromString(text(machine, "keyCreatedAt"), Qt::ISODateWithMs);
+    const QString kept = tr("Kept in this PC's keychain; the private key never leaves it.");
+    if (!created.isValid())
+        return kept;
+    const qint64 days = created.toLocalTime().date().daysTo(now.toLocalTime().date());
+    const QString age = days <= 0 ? tr("Created today.") : tr("Created %n day(s) ago.", nullptr, int(days));
+    return age + QLatin1Char(' ') + kept;
 }
 
 void MachinePage::load() {

@@ -4,6 +4,7 @@
 #include <QWidget>
 
 class QCheckBox;
+class QDateTime;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -24,6 +25,8 @@ public:
     void showSaveError(const QString& field, const QString& message);
     /// Only the fields that differ from the machine, as PATCH expects them.
     QJsonObject changes() const;
+    /// The "Machine key" line (UI.md): its age, or that a rotation was requested.
+    static QString keyText(const QJsonObject& machine, const QDateTime& now);
 
 Q_SIGNALS:
     void saveRequested(const QJsonObject& changes);

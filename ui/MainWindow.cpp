@@ -93,10 +93,26 @@ MainWindow::MainWindow(AgentController& controller, QSettings& settings, const Q
     body->setSpacing(0);
     body->addWidget(m_nav);
     body->addWidget(m_sections, 1);
+    // A notice: something the user asked for did not work (one sentence, dismissable).
+    m_noticeBar = new QWidget(m_shell);
+    m_noticeBar->setObjectName(QStringLiteral("notice"));
+    m_noticeBar->setStyleSheet(QStringLiteral("#notice { background: #fff4e5; border-bottom: 1px solid #f0c36d; }"));
+    m_notice = new QLabel(m_noticeBar);
+    m_notice->setWordWrap(true);
+    m_notice->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto* dismiss = new QPushButton(tr("Dismiss"), m_noticeBar);
+    dismiss->setFlat(true);
+    auto* noticeLayout = new QHBoxLayout(m_noticeBar);
+    noticeLayout->setContentsMargins(12, 4, 8, 4);
+    noticeLayout->addWidget(m_notice, 1);
+    noticeLayout->addWidget(dismiss);
+    m_noticeBar->hide();
+    connect(dismiss, &QPushButton::clicked, m_noticeBar, &QWidget::hide);
     auto* shellLayout = new QVBoxLayout(m_shell);
     shellLayout->setContentsMargins(0, 0, 0, 0);
     shellLayout->setSpacing(0);
     shellLayout->addWidget(m_status);
+    shellLayout->addWidget(m_noticeBar);
     shellLayout->addLayout(body, 1);
     connect(m_nav, &QListWidget::currentRowChanged, m_sections, &QStackedWidget::setCurrentIndex);
     m_nav->setCurrentRow(0);
@@ -114,10 +130,16 @@ MainWindow::MainWindow(AgentController& controller, QSettings& settings, const Q
     setupTray();
     updateStatus();
 
+    m_server = m_settings.value(QStringLiteral("server")).toString();
+    m_requestedServer = serverAddress;
+}
+
+void MainWindow::resumeRememberedSession() {
     // Signed in last time on this server: sign in again with the session kept in the keychain.
     const QString account = m_settings.value(QStringLiteral("account")).toString();
     const QString lastServer = m_settings.value(QStringLiteral("server")).toString();
-    if (!account.isEmpty() && !lastServer.isEmpty() && (serverAddress.isEmpty() || serverAddress == lastServer)) {
+    if (!account.isEmpty() && !lastServer.isEmpty() &&
+        (m_requestedServer.isEmpty() || m_requestedServer == lastServer)) {
         m_signIn->showBusy(tr("Signing in…"));
         m_controller.resumeSession(QUrl(lastServer), account);
     }
@@ -135,6 +157,10 @@ void MainWindow::showPage(Page page) {
 
 void MainWindow::showSection(int index) {
     m_nav->setCurrentRow(index);
+}
+
+int MainWindow::currentSection() const {
+    return m_nav->currentRow();
 }
 
 void MainWindow::wirePages() {
@@ -161,21 +187,21 @@ void MainWindow::wirePages() {
     connect(m_dashboard, &DashboardPage::disconnectUsersRequested, &m_controller, &AgentController::disconnectUsers);
     connect(m_dashboard, &DashboardPage::cancelRunRequested, &m_controller, &AgentController::cancelRun);
     connect(m_flows, &FlowsPage::runRequested, &m_controller, &AgentController::runFlow);
-    connect(m_dashboard, &DashboardPage::runDetailsRequested, this, [this](const QJsonObject& run) {
-        const QString flow = m_flowNames.value(run.value(QStringLiteral("flowId")).toString(), tr("A flow"));
-        auto* dialog = new RunDetailsDialog(run, flow, m_machineName, this);
-        dialog->setAttribute(Qt::WA_DeleteOnClose);
-        connect(&m_controller, &AgentController::runLogReady, dialog,
-                [dialog](const QString& runId, const QJsonArray& lines) {
-                    if (runId == dialog->runId())
-                        dialog->setLog(lines);
-                });
-        m_controller.fetchRunLog(dialog->runId());
-        dialog->open();
+    connect(m_dashboard, &DashboardPage::runDetailsRequested, this, &MainWindow::openRunDetails);
+    // A recommendation's Run details and Flow details: the waiting run is read first.
+    connect(m_dashboard, &DashboardPage::runDetailsByIdRequested, this, [this](const QString& runId) {
+        m_pendingRuns.insert(runId, PendingRun::Details);
+        m_controller.fetchRun(runId);
+    });
+    connect(m_dashboard, &DashboardPage::flowOfRunRequested, this, [this](const QString& runId) {
+        m_pendingRuns.insert(runId, PendingRun::Flow);
+        m_controller.fetchRun(runId);
     });
     connect(m_settingsPage, &SettingsPage::signOutRequested, &m_controller, &AgentController::signOut);
-    connect(m_settingsPage, &SettingsPage::languageChanged, this,
-            [this](const QString& code) { m_settings.setValue(QStringLiteral("language"), code); });
+    connect(m_settingsPage, &SettingsPage::languageChanged, this, [this](const QString& code) {
+        m_settings.setValue(QStringLiteral("language"), code);
+        Q_EMIT languageChangeRequested(code);
+    });
     connect(m_settingsPage, &SettingsPage::startAtLoginChanged, this, [this](bool enabled) {
         QString error;
         if (!Autostart().setEnabled(enabled, QApplication::applicationFilePath(), &error))
@@ -183,6 +209,24 @@ void MainWindow::wirePages() {
     });
     connect(m_settingsPage, &SettingsPage::openLogFolderRequested, this,
             [] { QDesktopServices::openUrl(QUrl::fromLocalFile(mr::agent::StateDir::defaultPath())); });
+}
+
+void MainWindow::openRunDetails(const QJsonObject& run) {
+    const QString flow = m_flowNames.value(run.value(QStringLiteral("flowId")).toString(), tr("A flow"));
+    auto* dialog = new RunDetailsDialog(run, flow, m_machineName, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(&m_controller, &AgentController::runLogReady, dialog,
+            [dialog](const QString& runId, const QJsonArray& lines) {
+                if (runId == dialog->runId())
+                    dialog->setLog(lines);
+            });
+    m_controller.fetchRunLog(dialog->runId());
+    dialog->open();
+}
+
+void MainWindow::showNotice(const QString& message) {
+    m_notice->setText(message);
+    m_noticeBar->setVisible(!message.isEmpty());
 }
 
 void MainWindow::wireController() {
@@ -247,6 +291,7 @@ void MainWindow::wireController() {
     });
     connect(&m_controller, &AgentController::machineSaveFailed, m_machine, &MachinePage::showSaveError);
     connect(&m_controller, &AgentController::runsChanged, this, [this](const QJsonArray& runs) {
+        m_runs = runs;
         m_dashboard->setRuns(runs);
         m_flows->setRuns(runs);
         notifyRuns(runs);
@@ -259,6 +304,18 @@ void MainWindow::wireController() {
         m_dashboard->setFlows(flows);
         m_flows->setFlows(flows);
     });
+    connect(&m_controller, &AgentController::runReady, this, [this](const QJsonObject& run) {
+        const QString id = run.value(QStringLiteral("id")).toString();
+        if (!m_pendingRuns.contains(id))
+            return;
+        if (m_pendingRuns.take(id) == PendingRun::Details)
+            return openRunDetails(run);
+        const QString flowId = run.value(QStringLiteral("flowId")).toString();
+        showSection(1);
+        if (!m_flows->selectFlow(flowId))
+            showNotice(tr("The flow of this run is no longer in this environment."));
+    });
+    connect(&m_controller, &AgentController::notice, this, &MainWindow::showNotice);
     connect(&m_controller, &AgentController::connectionsChanged, m_dashboard, &DashboardPage::setConnections);
     connect(&m_controller, &AgentController::recommendationsChanged, m_dashboard, &DashboardPage::setRecommendations);
     connect(&m_controller, &AgentController::runRequestFinished, m_flows, &FlowsPage::showRunResult);
@@ -267,7 +324,9 @@ void MainWindow::wireController() {
         m_username.clear();
         m_environmentName.clear();
         m_runStatus.clear();
+        m_runs = {};
         m_runsSeen = false;
+        showNotice({});
         m_signIn->showForm();
         showPage(Page::SignIn);
         updateStatus();
@@ -311,6 +370,10 @@ void MainWindow::updateStatus() {
     if (!m_environmentName.isEmpty())
         parts.append(m_environmentName.toHtmlEscaped());
     parts.append(QStringLiteral("<span style=\"color:%1\">●</span> <b>%2</b>").arg(colour, state.toHtmlEscaped()));
+    const QUrl server(m_server);
+    if (!m_username.isEmpty() && server.scheme() == QLatin1String("http") && !mr::agent::SignInFlow::isLoopback(server))
+        parts.append(QStringLiteral("<span style=\"color:#b26a00\">⚠ %1</span>")
+                         .arg(tr("Not encrypted: anyone on the network can read this connection").toHtmlEscaped()));
     m_status->setText(parts.join(QStringLiteral(" · ")));
     m_status->setToolTip(m_connection.reason);
     const QString line = tr("Machine Runtime: %1").arg(state);
@@ -323,27 +386,70 @@ void MainWindow::updateStatus() {
 }
 
 void MainWindow::setupTray() {
-    if (!QSystemTrayIcon::isSystemTrayAvailable())
-        return;
-    m_tray = new QSystemTrayIcon(this);
-    auto* menu = new QMenu(this);
-    QAction* open = menu->addAction(tr("Open Machine Runtime"));
-    m_trayState = menu->addAction(QString());
+    // The menu exists even where no tray is available, so it is one code path (and testable).
+    m_trayMenu = new QMenu(this);
+    QAction* open = m_trayMenu->addAction(tr("Open Machine Runtime"));
+    m_trayState = m_trayMenu->addAction(QString());
     m_trayState->setEnabled(false);
-    menu->addSeparator();
-    QAction* quit = menu->addAction(tr("Quit"));
+    m_trayMenu->addSeparator();
+    QAction* quit = m_trayMenu->addAction(tr("Quit"));
     connect(open, &QAction::triggered, this, [this] {
         showNormal();
         raise();
         activateWindow();
     });
-    connect(quit, &QAction::triggered, this, &MainWindow::quitGracefully);
+    connect(quit, &QAction::triggered, this, &MainWindow::requestQuit);
+    if (!QSystemTrayIcon::isSystemTrayAvailable())
+        return;
+    m_tray = new QSystemTrayIcon(this);
     connect(m_tray, &QSystemTrayIcon::activated, this, [this](QSystemTrayIcon::ActivationReason reason) {
         if (reason == QSystemTrayIcon::Trigger)
             isVisible() ? hide() : showNormal();
     });
-    m_tray->setContextMenu(menu);
+    m_tray->setContextMenu(m_trayMenu);
     m_tray->show();
+}
+
+void MainWindow::notify(const QString& text, bool warning) {
+    Q_EMIT notified(text);
+    if (m_tray)
+        m_tray->showMessage(tr("Machine Runtime"), text,
+                            warning ? QSystemTrayIcon::Warning : QSystemTrayIcon::Information);
+}
+
+QStringList MainWindow::runningFlows() const {
+    QStringList names;
+    for (const QJsonValue& v : m_runs) {
+        const QJsonObject run = v.toObject();
+        const QString status = run.value(QStringLiteral("status")).toString();
+        if (status == QLatin1String("Running") || status == QLatin1String("Cancelling"))
+            names.append(m_flowNames.value(run.value(QStringLiteral("flowId")).toString(), tr("A flow")));
+    }
+    return names;
+}
+
+void MainWindow::requestQuit() {
+    const QStringList running = runningFlows();
+    if (running.isEmpty())
+        return quitGracefully();
+    showNormal();
+    raise();
+    auto* box = new QMessageBox(
+        QMessageBox::Question, tr("Quit Machine Runtime"),
+        tr("%n flow(s) running on this PC: %1.", nullptr, int(running.size())).arg(running.join(QStringLiteral(", "))) +
+            QLatin1Char('\n') +
+            tr("If you quit, they get 10 seconds to finish and are then cancelled. No new runs start here until "
+               "Machine Runtime runs again."),
+        QMessageBox::Cancel, this);
+    box->setObjectName(QStringLiteral("quitQuestion"));
+    QPushButton* quit = box->addButton(tr("Quit anyway"), QMessageBox::DestructiveRole);
+    box->setDefaultButton(QMessageBox::Cancel);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::buttonClicked, this, [this, quit](QAbstractButton* clicked) {
+        if (clicked == static_cast<QAbstractButton*>(quit))
+            quitGracefully();
+    });
+    box->open();
 }
 
 void MainWindow::notifyRuns(const QJsonArray& runs) {
@@ -354,25 +460,34 @@ void MainWindow::notifyRuns(const QJsonArray& runs) {
         const QString status = run.value(QStringLiteral("status")).toString();
         now.insert(id, status);
         const QString before = m_runStatus.value(id);
-        if (!m_runsSeen || !m_tray || before == status)
+        if (!m_runsSeen || before == status)
             continue;
         const QString flow = m_flowNames.value(run.value(QStringLiteral("flowId")).toString(), tr("A flow"));
         if (status == QLatin1String("Running"))
-            m_tray->showMessage(tr("Machine Runtime"), tr("%1 started").arg(flow));
+            notify(tr("%1 started").arg(flow));
         else if (status == QLatin1String("Succeeded")) {
             const QDateTime started =
                 QDateTime::fromString(run.value(QStringLiteral("startedAt")).toString(), Qt::ISODateWithMs);
             const QDateTime ended =
                 QDateTime::fromString(run.value(QStringLiteral("endedAt")).toString(), Qt::ISODateWithMs);
-            m_tray->showMessage(tr("Machine Runtime"),
-                                tr("%1 finished in %2").arg(flow, RunsModel::formatDuration(started.secsTo(ended))));
+            notify(tr("%1 finished in %2").arg(flow, RunsModel::formatDuration(started.secsTo(ended))));
         } else if (status == QLatin1String("Failed"))
-            m_tray->showMessage(tr("Machine Runtime"),
-                                tr("%1 failed: %2").arg(flow, run.value(QStringLiteral("errorMessage")).toString()),
-                                QSystemTrayIcon::Warning);
+            notify(tr("%1 failed: %2").arg(flow, run.value(QStringLiteral("errorMessage")).toString()), true);
+        else if (status == QLatin1String("Cancelled"))
+            notify(tr("%1 was cancelled").arg(flow));
     }
     m_runStatus = now;
     m_runsSeen = true;
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+    QMainWindow::showEvent(event);
+    m_controller.setWindowVisible(true);
+}
+
+void MainWindow::hideEvent(QHideEvent* event) {
+    QMainWindow::hideEvent(event);
+    m_controller.setWindowVisible(false);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
@@ -389,10 +504,10 @@ void MainWindow::closeEvent(QCloseEvent* event) {
         return;
     }
     if (!m_quitting) {
-        // No tray: closing the window quits, once the agent has stopped.
+        // No tray: closing the window quits, once the agent has stopped (asking first when a
+        // flow is running).
         event->ignore();
-        hide();
-        quitGracefully();
+        requestQuit();
         return;
     }
     QMainWindow::closeEvent(event);
@@ -402,6 +517,7 @@ void MainWindow::quitGracefully() {
     if (m_quitting)
         return;
     m_quitting = true;
+    hide();
     connect(&m_controller, &AgentController::stopped, qApp, &QApplication::quit);
     m_controller.shutdown();
 }

@@ -8,6 +8,7 @@
 
 class QLabel;
 class QListWidget;
+class QMenu;
 class QSettings;
 class QStackedWidget;
 class QSystemTrayIcon;
@@ -40,12 +41,28 @@ public:
     SettingsPage* settingsPage() const { return m_settingsPage; }
     /// Shows page @p index of the navigation (0 Dashboard, 1 Flows, 2 Machine, 3 Settings).
     void showSection(int index);
+    int currentSection() const;
 
     enum class Page { SignIn, Environment, Main };
     Page currentPage() const;
+    /// The tray's menu (Open, the state line, Quit); it exists even where no tray is shown.
+    QMenu* trayMenu() const { return m_trayMenu; }
+    /// Quit from the tray or by closing the window without a tray: asks first when a flow runs.
+    void requestQuit();
+    /// Signs in again with the session the keychain kept, when the last sign-in was on this
+    /// server (the app calls it once at start).
+    void resumeRememberedSession();
+
+Q_SIGNALS:
+    /// A notification (run started, finished, failed) was given; shown by the tray if there is one.
+    void notified(const QString& text);
+    /// The user picked another language in Settings (already saved; "" follows the system).
+    void languageChangeRequested(const QString& code);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
+    void hideEvent(QHideEvent* event) override;
 
 private:
     void wireController();
@@ -55,6 +72,10 @@ private:
     void updateStatus();
     void notifyRuns(const QJsonArray& runs);
     void confirmEnvironmentChange();
+    void openRunDetails(const QJsonObject& run);
+    void showNotice(const QString& message);
+    void notify(const QString& text, bool warning = false);
+    QStringList runningFlows() const;
     /// Quit after the agent stopped (runs get their grace period, results are sent).
     void quitGracefully();
 
@@ -71,17 +92,24 @@ private:
     FlowsPage* m_flows = nullptr;
     MachinePage* m_machine = nullptr;
     SettingsPage* m_settingsPage = nullptr;
+    QWidget* m_noticeBar = nullptr;
+    QLabel* m_notice = nullptr;
     QSystemTrayIcon* m_tray = nullptr;
+    QMenu* m_trayMenu = nullptr;
     QAction* m_trayState = nullptr;
 
     QString m_username;
     QString m_host;
     QString m_server;
+    QString m_requestedServer; ///< --server of the command line
     QString m_environmentName;
     QString m_machineName;
     QJsonArray m_environments;
     QHash<QString, QString> m_flowNames;
     QHash<QString, QString> m_runStatus;
+    QJsonArray m_runs;
+    enum class PendingRun { Details, Flow };
+    QHash<QString, PendingRun> m_pendingRuns; ///< runs read for a recommendation's action
     bool m_runsSeen = false;
     bool m_quitting = false;
     mr::agent::ConnectionStatus m_connection;

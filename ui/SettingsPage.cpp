@@ -22,9 +22,6 @@ SettingsPage::SettingsPage(QWidget* parent)
     m_language->addItem(QStringLiteral("English"), QStringLiteral("en"));
     m_language->addItem(QStringLiteral("Deutsch"), QStringLiteral("de"));
     m_language->addItem(QStringLiteral("Français"), QStringLiteral("fr"));
-    m_languageNote = new QLabel(tr("The new language applies the next time Machine Runtime starts."), this);
-    m_languageNote->setWordWrap(true);
-    m_languageNote->hide();
     m_startAtLogin = new QCheckBox(tr("Start Machine Runtime when I sign in to this PC"), this);
     m_server = new QLineEdit(this);
     m_server->setReadOnly(true);
@@ -37,7 +34,6 @@ SettingsPage::SettingsPage(QWidget* parent)
     auto* generalForm = new QFormLayout(general);
     generalForm->setFieldGrowthPolicy(QFormLayout::FieldsStayAtSizeHint);
     generalForm->addRow(tr("Language"), m_language);
-    generalForm->addRow(QString(), m_languageNote);
     generalForm->addRow(tr("Start at login"), m_startAtLogin);
 
     auto* account = new QGroupBox(tr("Account"), this);
@@ -67,10 +63,8 @@ SettingsPage::SettingsPage(QWidget* parent)
     layout->addWidget(about);
     layout->addStretch();
 
-    connect(m_language, &QComboBox::activated, this, [this] {
-        m_languageNote->show();
-        Q_EMIT languageChanged(m_language->currentData().toString());
-    });
+    connect(m_language, &QComboBox::activated, this,
+            [this] { Q_EMIT languageChanged(m_language->currentData().toString()); });
     connect(m_startAtLogin, &QCheckBox::toggled, this, &SettingsPage::startAtLoginChanged);
     connect(logs, &QPushButton::clicked, this, &SettingsPage::openLogFolderRequested);
     connect(signOut, &QPushButton::clicked, this, [this] {

@@ -29,7 +29,6 @@ Q_SIGNALS:
 
 private:
     QComboBox* m_language = nullptr;
-    QLabel* m_languageNote = nullptr;
     QCheckBox* m_startAtLogin = nullptr;
     QLineEdit* m_server = nullptr;
     QLabel* m_account = nullptr;

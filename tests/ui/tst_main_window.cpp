@@ -21,6 +21,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
+#include <QSpinBox>
 #include <QStyleFactory>
 #include <QSysInfo>
 #include <QTabWidget>
@@ -253,6 +254,34 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(status.last().first().value<mr::agent::ConnectionStatus>().kind,
                                   mr::agent::ConnectionStatus::Kind::Maintenance, 15000);
         snap(&window, QStringLiteral("machine-maintenance.png"));
+        const auto labels = [&](const QString& text) {
+            const auto all = window.machinePage()->findChildren<QLabel*>();
+            return std::any_of(all.begin(), all.end(), [&](QLabel* l) { return l->text().contains(text); });
+        };
+        QVERIFY(labels(QStringLiteral("Created today.")));
+        QCOMPARE(m_orch
+                     .request("PATCH", QStringLiteral("/api/v1/machines/%1").arg(id), m_token,
+                              QJsonDocument(QJsonObject{{QStringLiteral("maintenanceMode"), false}}))
+                     .status,
+                 200);
+
+        // In a group: its name shows, and the settings the group decides are read-only here.
+        const auto group =
+            m_orch.request("POST", QStringLiteral("/api/v1/environments/%1/groups").arg(m_sales), m_token,
+                           QJsonDocument(QJsonObject{{QStringLiteral("name"), QStringLiteral("Invoice robots")},
+                                                     {QStringLiteral("description"), QString()}}));
+        QCOMPARE(group.status, 201);
+        const QString groupId = group.object().value(QStringLiteral("id")).toString();
+        QCOMPARE(
+            m_orch.request("PUT", QStringLiteral("/api/v1/groups/%1/machines/%2").arg(groupId, id), m_token).status /
+                100,
+            2);
+        QTRY_VERIFY_WITH_TIMEOUT(labels(QStringLiteral("Invoice robots")), 15000);
+        auto* bots = window.machinePage()->findChild<QSpinBox*>();
+        QVERIFY(!bots->isEnabled());
+        QVERIFY(bots->toolTip().contains(QLatin1String("Invoice robots")));
+        QVERIFY(machineName->isEnabled());
+        snap(&window, QStringLiteral("machine-group.png"));
 
         // Sign out: back to the sign-in page.
         QSignalSpy signedOut(&controller, &AgentController::signedOut);

@@ -1,11 +1,13 @@
 // The item models of the desktop app, checked with QAbstractItemModelTester while they change
 // the way the controller's polls change them.
+#include "ui/MachinePage.h"
 #include "ui/Models.h"
 
 #include <QAbstractItemModelTester>
 #include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTranslator>
 
 using namespace mr::ui;
 
@@ -29,6 +31,12 @@ class TestModels : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase() {
+        // The app's English: the plural forms of the source strings.
+        QVERIFY(m_english.load(QStringLiteral(":/i18n/machine-runtime_en.qm")));
+        QCoreApplication::installTranslator(&m_english);
+    }
+
     void environmentsGreyWhereTheUserMayNotRegister() {
         EnvironmentModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -115,11 +123,31 @@ private Q_SLOTS:
         QCOMPARE(model.data(model.index(1, 1)).toString(), QString());
     }
 
+    void machineKeyTellsItsAgeOrTheRequestedRotation() {
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        const QJsonObject old{{QStringLiteral("keyCreatedAt"), now.addDays(-3).toString(Qt::ISODateWithMs)},
+                              {QStringLiteral("keyRotationRequested"), false}};
+        QVERIFY(mr::ui::MachinePage::keyText(old, now).startsWith(QLatin1String("Created 3 days ago.")));
+        QJsonObject yesterday = old;
+        yesterday.insert(QStringLiteral("keyCreatedAt"), now.addDays(-1).toString(Qt::ISODateWithMs));
+        QVERIFY(mr::ui::MachinePage::keyText(yesterday, now).startsWith(QLatin1String("Created 1 day ago.")));
+        QJsonObject fresh = old;
+        fresh.insert(QStringLiteral("keyCreatedAt"), now.toString(Qt::ISODateWithMs));
+        QVERIFY(mr::ui::MachinePage::keyText(fresh, now).startsWith(QLatin1String("Created today.")));
+        QJsonObject rotating = old;
+        rotating.insert(QStringLiteral("keyRotationRequested"), true);
+        QVERIFY(mr::ui::MachinePage::keyText(rotating, now).startsWith(QLatin1String("Rotation requested")));
+        QVERIFY(mr::ui::MachinePage::keyText({}, now).startsWith(QLatin1String("Kept in this PC's keychain")));
+    }
+
     void durationsReadNaturally() {
         QCOMPARE(RunsModel::formatDuration(5), QStringLiteral("5 s"));
         QCOMPARE(RunsModel::formatDuration(3725), QStringLiteral("1 h 2 min"));
         QCOMPARE(RunsModel::formatDuration(-3), QStringLiteral("0 s"));
     }
+
+private:
+    QTranslator m_english;
 };
 
 QTEST_MAIN(TestModels)
