@@ -73,6 +73,18 @@
         <source>The run is queued for this machine.</source>
         <translation>Die Ausführung steht für diese Maschine in der Warteschlange.</translation>
     </message>
+    <message>
+        <source>The server didn&apos;t answer (%1). Check your network; Machine Runtime keeps trying.</source>
+        <translation>Der Server hat nicht geantwortet (%1). Prüfen Sie Ihr Netzwerk; Machine Runtime versucht es weiter.</translation>
+    </message>
+    <message>
+        <source>Cannot cancel the run: %1</source>
+        <translation>Der Lauf kann nicht abgebrochen werden: %1</translation>
+    </message>
+    <message>
+        <source>Cannot show the run: %1</source>
+        <translation>Der Lauf kann nicht angezeigt werden: %1</translation>
+    </message>
 </context>
 <context>
     <name>mr::agent::SignInFlow</name>
@@ -195,6 +207,14 @@
     <message>
         <source>Details</source>
         <translation>Details</translation>
+    </message>
+    <message>
+        <source>Flow details</source>
+        <translation>Flow-Details</translation>
+    </message>
+    <message>
+        <source>Run details</source>
+        <translation>Laufdetails</translation>
     </message>
 </context>
 <context>
@@ -473,6 +493,25 @@
         <source>Only the machine&apos;s owner (%1) or its co-owners can change this.</source>
         <translation>Nur die Eigentümerin bzw. der Eigentümer der Maschine (%1) oder ihre Miteigentümer können das ändern.</translation>
     </message>
+    <message>
+        <source>Set by the group %1; its co-owners change it there.</source>
+        <translation>Von der Gruppe %1 festgelegt; deren Mitbesitzer ändern es dort.</translation>
+    </message>
+    <message>
+        <source>Rotation requested — this PC makes a new key the next time it connects.</source>
+        <translation>Rotation angefordert — dieser PC erzeugt beim nächsten Verbinden einen neuen Schlüssel.</translation>
+    </message>
+    <message>
+        <source>Created today.</source>
+        <translation>Heute erstellt.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Created %n day(s) ago.</source>
+        <translation>
+            <numerusform>Vor %n Tag erstellt.</numerusform>
+            <numerusform>Vor %n Tagen erstellt.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>mr::ui::MainWindow</name>
@@ -573,6 +612,41 @@ Maschine verschieben nach:</translation>
     <message>
         <source>Machine Runtime keeps running in the tray so your flows can run. Quit it from the tray menu.</source>
         <translation>Machine Runtime läuft im Infobereich weiter, damit Ihre Flows ausgeführt werden können. Beenden Sie es über das Menü im Infobereich.</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>The flow of this run is no longer in this environment.</source>
+        <translation>Der Flow dieses Laufs ist nicht mehr in dieser Umgebung.</translation>
+    </message>
+    <message>
+        <source>Not encrypted: anyone on the network can read this connection</source>
+        <translation>Nicht verschlüsselt: Jeder im Netzwerk kann diese Verbindung mitlesen</translation>
+    </message>
+    <message>
+        <source>Quit Machine Runtime</source>
+        <translation>Machine Runtime beenden</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n flow(s) running on this PC: %1.</source>
+        <translation>
+            <numerusform>Auf diesem PC läuft ein Flow: %1.</numerusform>
+            <numerusform>Auf diesem PC laufen %n Flows: %1.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>If you quit, they get 10 seconds to finish and are then cancelled. No new runs start here until Machine Runtime runs again.</source>
+        <translation>Wenn Sie beenden, haben sie 10 Sekunden, um fertig zu werden, und werden dann abgebrochen. Bis Machine Runtime wieder läuft, starten hier keine neuen Läufe.</translation>
+    </message>
+    <message>
+        <source>Quit anyway</source>
+        <translation>Trotzdem beenden</translation>
+    </message>
+    <message>
+        <source>%1 was cancelled</source>
+        <translation>%1 wurde abgebrochen</translation>
     </message>
 </context>
 <context>
@@ -799,10 +873,6 @@ Maschine verschieben nach:</translation>
     <message>
         <source>Follow the system</source>
         <translation>Wie das System</translation>
-    </message>
-    <message>
-        <source>The new language applies the next time Machine Runtime starts.</source>
-        <translation>Die neue Sprache gilt ab dem nächsten Start von Machine Runtime.</translation>
     </message>
     <message>
         <source>Start Machine Runtime when I sign in to this PC</source>

@@ -73,6 +73,18 @@
         <source>The run is queued for this machine.</source>
         <translation>L&apos;exécution est en file d&apos;attente pour cette machine.</translation>
     </message>
+    <message>
+        <source>The server didn&apos;t answer (%1). Check your network; Machine Runtime keeps trying.</source>
+        <translation>Le serveur n&apos;a pas répondu (%1). Vérifiez votre réseau ; Machine Runtime continue d&apos;essayer.</translation>
+    </message>
+    <message>
+        <source>Cannot cancel the run: %1</source>
+        <translation>Impossible d'annuler l'exécution : %1</translation>
+    </message>
+    <message>
+        <source>Cannot show the run: %1</source>
+        <translation>Impossible d'afficher l'exécution : %1</translation>
+    </message>
 </context>
 <context>
     <name>mr::agent::SignInFlow</name>
@@ -195,6 +207,14 @@
     <message>
         <source>Details</source>
         <translation>Détails</translation>
+    </message>
+    <message>
+        <source>Flow details</source>
+        <translation>Détails du flux</translation>
+    </message>
+    <message>
+        <source>Run details</source>
+        <translation>Détails de l'exécution</translation>
     </message>
 </context>
 <context>
@@ -473,6 +493,25 @@
         <source>Only the machine&apos;s owner (%1) or its co-owners can change this.</source>
         <translation>Seul le propriétaire de la machine (%1) ou ses copropriétaires peuvent modifier ceci.</translation>
     </message>
+    <message>
+        <source>Set by the group %1; its co-owners change it there.</source>
+        <translation>Défini par le groupe %1 ; ses copropriétaires le modifient là-bas.</translation>
+    </message>
+    <message>
+        <source>Rotation requested — this PC makes a new key the next time it connects.</source>
+        <translation>Rotation demandée — ce PC crée une nouvelle clé à sa prochaine connexion.</translation>
+    </message>
+    <message>
+        <source>Created today.</source>
+        <translation>Créée aujourd'hui.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Created %n day(s) ago.</source>
+        <translation>
+            <numerusform>Créée il y a %n jour.</numerusform>
+            <numerusform>Créée il y a %n jours.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>mr::ui::MainWindow</name>
@@ -573,6 +612,41 @@ Déplacer cette machine vers :</translation>
     <message>
         <source>Machine Runtime keeps running in the tray so your flows can run. Quit it from the tray menu.</source>
         <translation>Machine Runtime continue de tourner dans la zone de notification pour que vos flux puissent s&apos;exécuter. Quittez-le depuis le menu de la zone de notification.</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>Fermer</translation>
+    </message>
+    <message>
+        <source>The flow of this run is no longer in this environment.</source>
+        <translation>Le flux de cette exécution n'est plus dans cet environnement.</translation>
+    </message>
+    <message>
+        <source>Not encrypted: anyone on the network can read this connection</source>
+        <translation>Non chiffrée : toute personne sur le réseau peut lire cette connexion</translation>
+    </message>
+    <message>
+        <source>Quit Machine Runtime</source>
+        <translation>Quitter Machine Runtime</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n flow(s) running on this PC: %1.</source>
+        <translation>
+            <numerusform>Un flux s'exécute sur ce PC : %1.</numerusform>
+            <numerusform>%n flux s'exécutent sur ce PC : %1.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>If you quit, they get 10 seconds to finish and are then cancelled. No new runs start here until Machine Runtime runs again.</source>
+        <translation>Si vous quittez, ils disposent de 10 secondes pour se terminer, puis sont annulés. Aucune nouvelle exécution ne démarre ici tant que Machine Runtime n'est pas relancé.</translation>
+    </message>
+    <message>
+        <source>Quit anyway</source>
+        <translation>Quitter quand même</translation>
+    </message>
+    <message>
+        <source>%1 was cancelled</source>
+        <translation>%1 a été annulé</translation>
     </message>
 </context>
 <context>
@@ -799,10 +873,6 @@ Déplacer cette machine vers :</translation>
     <message>
         <source>Follow the system</source>
         <translation>Comme le système</translation>
-    </message>
-    <message>
-        <source>The new language applies the next time Machine Runtime starts.</source>
-        <translation>La nouvelle langue s&apos;applique au prochain démarrage de Machine Runtime.</translation>
     </message>
     <message>
         <source>Start Machine Runtime when I sign in to this PC</source>
