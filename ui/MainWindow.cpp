@@ -36,14 +36,18 @@ using mr::agent::ConnectionStatus;
 
 namespace {
 
+QIcon productIcon() {
+    return QIcon(QStringLiteral(":/icons/machine-runtime.svg"));
+}
+
+/// The product icon with a dot of the state's colour in its corner (tray).
 QIcon tintedIcon(const QString& colour) {
-    QPixmap pixmap(32, 32);
-    pixmap.fill(Qt::transparent);
+    QPixmap pixmap = productIcon().pixmap(QSize(32, 32));
     QPainter painter(&pixmap);
     painter.setRenderHint(QPainter::Antialiasing);
     painter.setBrush(QColor(colour));
-    painter.setPen(Qt::NoPen);
-    painter.drawEllipse(4, 4, 24, 24);
+    painter.setPen(QPen(Qt::white, 2));
+    painter.drawEllipse(17, 17, 13, 13);
     return QIcon(pixmap);
 }
 
@@ -54,6 +58,7 @@ MainWindow::MainWindow(AgentController& controller, QSettings& settings, const Q
     , m_controller(controller)
     , m_settings(settings) {
     setWindowTitle(tr("Machine Runtime"));
+    setWindowIcon(productIcon());
     resize(960, 640);
     restoreGeometry(m_settings.value(QStringLiteral("window/geometry")).toByteArray());
 
@@ -382,7 +387,6 @@ void MainWindow::updateStatus() {
         m_tray->setToolTip(m_connection.reason.isEmpty() ? line : line + QLatin1Char('\n') + m_connection.reason);
         m_trayState->setText(state);
     }
-    setWindowIcon(tintedIcon(colour));
 }
 
 void MainWindow::setupTray() {

@@ -6,6 +6,7 @@
 #include <QFrame>
 #include <QGuiApplication>
 #include <QHBoxLayout>
+#include <QIcon>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
@@ -23,6 +24,9 @@ SignInPage::SignInPage(QWidget* parent)
     card->setFrameShape(QFrame::StyledPanel);
     card->setFixedWidth(kCardWidth); // a fixed width lets the wrapped title claim its full height
 
+    auto* logo = new QLabel(card);
+    logo->setPixmap(QIcon(QStringLiteral(":/icons/machine-runtime.svg")).pixmap(QSize(48, 48)));
+    logo->setAccessibleName(QStringLiteral("Machine Runtime"));
     auto* title = new QLabel(tr("Sign in to your organisation's orchestrator"), card);
     QFont titleFont = title->font();
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.3);
@@ -68,6 +72,7 @@ SignInPage::SignInPage(QWidget* parent)
     auto* cardLayout = new QVBoxLayout(card);
     cardLayout->setContentsMargins(24, 24, 24, 24);
     cardLayout->setSpacing(10);
+    cardLayout->addWidget(logo);
     cardLayout->addWidget(title);
     cardLayout->addSpacing(8);
     cardLayout->addWidget(serverLabel);
