@@ -5,6 +5,7 @@
 // language applies at once.
 #include "../e2e/E2eHarness.h"
 #include "FakeBrowser.h"
+#include "Snap.h"
 #include "agent/AgentController.h"
 #include "ui/AppShell.h"
 #include "ui/DashboardPage.h"
@@ -26,6 +27,7 @@
 #include <QSettings>
 #include <QStyleFactory>
 #include <QTableView>
+#include <QTranslator>
 
 using mr::agent::AgentController;
 using mr::agent::ConnectionStatus;
@@ -88,6 +90,9 @@ private Q_SLOTS:
         if (mr::e2e::scratch().isEmpty())
             QSKIP("needs MR_TEST_SCRATCH (run through ctest)");
         QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+        // The app's English, with its plural forms, as machine-runtime shows it.
+        QVERIFY(m_english.load(QStringLiteral(":/i18n/machine-runtime_en.qm")));
+        QApplication::installTranslator(&m_english);
         QVERIFY(m_orch.start({QStringLiteral("--lost-grace"), QStringLiteral("120")}));
         m_aliceToken = m_orch.userWithRoles(QStringLiteral("alice"), QStringLiteral("Sales"),
                                             {QStringLiteral("EnvironmentMaker")});
@@ -153,6 +158,7 @@ private Q_SLOTS:
         quit->trigger();
         QTRY_VERIFY(window.findChild<QMessageBox*>(QStringLiteral("quitQuestion")));
         auto* question = window.findChild<QMessageBox*>(QStringLiteral("quitQuestion"));
+        mr::test::snap(question, QStringLiteral("quit-question.png"));
         QVERIFY(question->text().contains(QLatin1String("Busy")));
         question->button(QMessageBox::Cancel)->click();
         QTest::qWait(300);
@@ -237,6 +243,9 @@ private Q_SLOTS:
 
         QPushButton* runDetails = nullptr;
         QTRY_VERIFY_WITH_TIMEOUT((runDetails = button(window.dashboardPage(), QStringLiteral("Run details"))), 40000);
+
+        window.resize(960, 640);
+        mr::test::snap(&window, QStringLiteral("dashboard-recommendation.png"));
 
         // Run details: the waiting run, read from the orchestrator.
         runDetails->click();
@@ -373,6 +382,7 @@ private:
     QString m_carolToken;
     QString m_sales;
     QString m_ops;
+    QTranslator m_english;
 };
 
 QTEST_MAIN(TestAppLive)

@@ -4,6 +4,7 @@
 // saves a PNG of each page there (docs/images).
 #include "../e2e/E2eHarness.h"
 #include "FakeBrowser.h"
+#include "Snap.h"
 #include "agent/AgentController.h"
 #include "ui/DashboardPage.h"
 #include "ui/EnvironmentPage.h"
@@ -27,6 +28,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
+#include <QTranslator>
 
 using mr::agent::AgentController;
 using mr::ui::MainWindow;
@@ -41,13 +43,7 @@ QPushButton* button(QWidget* parent, const QString& text) {
     return nullptr;
 }
 
-void snap(QWidget* widget, const QString& name) {
-    const QString dir = QString::fromLocal8Bit(qgetenv("MR_SCREENSHOT_DIR"));
-    if (dir.isEmpty())
-        return;
-    QTest::qWait(300);
-    widget->grab().save(dir + QLatin1Char('/') + name);
-}
+using mr::test::snap;
 
 } // namespace
 
@@ -59,6 +55,9 @@ private Q_SLOTS:
         if (mr::e2e::scratch().isEmpty())
             QSKIP("needs MR_TEST_SCRATCH (run through ctest)");
         QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+        // The app's English, with its plural forms, as machine-runtime shows it.
+        QVERIFY(m_english.load(QStringLiteral(":/i18n/machine-runtime_en.qm")));
+        QApplication::installTranslator(&m_english);
         QVERIFY(m_orch.start());
         m_token = m_orch.userWithRoles(QStringLiteral("alice"), QStringLiteral("Sales"),
                                        {QStringLiteral("EnvironmentMaker")});
@@ -345,6 +344,7 @@ private:
     QString m_token;
     QString m_sales;
     QString m_flowId;
+    QTranslator m_english;
 };
 
 QTEST_MAIN(TestMainWindow)
