@@ -338,6 +338,7 @@ void FlowEngineExecutor::start(const RunOffer& offer) {
     job.inputs = offer.inputs;
     job.runMode = offer.runMode;
     // The head-less agent has no prompter; desktop actions only where a display exists.
+    job.prompter = m_prompter;
     job.displayAvailable = !qEnvironmentVariableIsEmpty("DISPLAY") || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
     if (!m_engine->start(job)) {
         RunResult result;

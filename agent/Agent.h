@@ -16,6 +16,8 @@
 
 namespace mr::agent {
 
+class UiPrompter;
+
 /// The seam between the agent and whatever runs flows (agent/flow/FlowEngine). start() begins an
 /// accepted run; the executor reports with eventsReady() (eventSeq may be 0: the agent numbers
 /// events per run) and, exactly once per run, runFinished(). cancel() asks a run to stop; it
@@ -47,9 +49,12 @@ public:
 
     void start(const mr::protocol::RunOffer& offer) override;
     void cancel(const QString& runId) override;
+    /// Who answers attended runs' `ui.*` questions (the desktop app); must outlive the runs.
+    void setPrompter(UiPrompter* prompter) { m_prompter = prompter; }
 
 private:
     FlowEngine* m_engine;
+    UiPrompter* m_prompter = nullptr;
 };
 
 /// The agent: keeps the machine token, the channel, the journal and the session monitor

@@ -7,6 +7,7 @@
 #include "agent/Registration.h"
 #include "agent/SessionMonitor.h"
 #include "agent/StateDir.h"
+#include "agent/flow/QueuedPrompter.h"
 
 #include <QElapsedTimer>
 #include <QJsonDocument>
@@ -108,6 +109,7 @@ public:
     void poll();
     void pollSoon();
     void replay();
+    void answerQuestion(quint64 id, const QJsonValue& answer) { m_prompter->answer(id, answer); }
     void setWindowVisible(bool visible);
     void moveMachine(const QString& environmentId);
     void disconnectUsers(const QString& recommendationId);
@@ -136,6 +138,8 @@ Q_SIGNALS:
     void stopped();
     void runLogReady(const QString& runId, const QJsonArray& lines);
     void runReady(const QJsonObject& run);
+    void questionAsked(quint64 id, const mr::agent::UiRequest& request);
+    void questionWithdrawn(quint64 id);
 
 private:
     using Done = std::function<void(int status, const QByteArray& body)>;
@@ -155,6 +159,7 @@ private:
     QNetworkAccessManager* m_nam = nullptr;
     QTimer* m_poll = nullptr;
     QTimer* m_pollSoon = nullptr;
+    QueuedPrompter* m_prompter = nullptr;
     QElapsedTimer m_sinceLastPoll;
     QTimer* m_refresh = nullptr;
     SignInSession m_session;
@@ -193,6 +198,9 @@ void AgentWorker::init() {
     m_refresh = new QTimer(this);
     m_refresh->setSingleShot(true);
     connect(m_poll, &QTimer::timeout, this, &AgentWorker::poll);
+    m_prompter = new QueuedPrompter(this);
+    connect(m_prompter, &QueuedPrompter::questionAsked, this, &AgentWorker::questionAsked);
+    connect(m_prompter, &QueuedPrompter::questionWithdrawn, this, &AgentWorker::questionWithdrawn);
     m_pollSoon = new QTimer(this);
     m_pollSoon->setSingleShot(true);
     connect(m_pollSoon, &QTimer::timeout, this, &AgentWorker::poll);
@@ -361,6 +369,10 @@ void AgentWorker::startAgent(const IdentityRecord& record) {
         // A run here started, wrote or ended: show it now rather than at the next poll.
         connect(m_executor.get(), &RunExecutor::eventsReady, this, &AgentWorker::pollSoon);
         connect(m_executor.get(), &RunExecutor::runFinished, this, &AgentWorker::pollSoon);
+        // Attended runs ask the user through the window; a run that ends closes its questions.
+        m_executor->setPrompter(m_prompter);
+        connect(m_executor.get(), &RunExecutor::runFinished, m_prompter,
+                [this](const mr::protocol::RunResult& result) { m_prompter->withdraw(result.runId); });
         Agent::Options options;
         options.headless = false;
         options.appUser = m_sessions->isStatic() ? m_sessions->staticUser() : osUserName();
@@ -667,6 +679,7 @@ AgentController::AgentController(Options options, QObject* parent)
     qRegisterMetaType<RegistrationProblem>();
     qRegisterMetaType<SignInError>();
     qRegisterMetaType<SignInSession>();
+    qRegisterMetaType<UiRequest>();
     m_thread = new QThread(this);
     m_thread->setObjectName(QStringLiteral("agent"));
     m_worker = new AgentWorker(std::move(options));
@@ -691,6 +704,8 @@ AgentController::AgentController(Options options, QObject* parent)
     connect(m_worker, &AgentWorker::stopped, this, &AgentController::stopped);
     connect(m_worker, &AgentWorker::runLogReady, this, &AgentController::runLogReady);
     connect(m_worker, &AgentWorker::runReady, this, &AgentController::runReady);
+    connect(m_worker, &AgentWorker::questionAsked, this, &AgentController::questionAsked);
+    connect(m_worker, &AgentWorker::questionWithdrawn, this, &AgentController::questionWithdrawn);
     m_thread->start();
     // The worker's children (sign-in flow, network access, timers) are made in the agent thread.
     QMetaObject::invokeMethod(m_worker, &AgentWorker::init, Qt::QueuedConnection);
@@ -743,6 +758,9 @@ void AgentController::fetchRunLog(const QString& runId) {
 }
 void AgentController::fetchRun(const QString& runId) {
     QMetaObject::invokeMethod(m_worker, [w = m_worker, runId] { w->fetchRun(runId); });
+}
+void AgentController::answerQuestion(quint64 id, const QJsonValue& answer) {
+    QMetaObject::invokeMethod(m_worker, [w = m_worker, id, answer] { w->answerQuestion(id, answer); });
 }
 void AgentController::replay() {
     QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->replay(); });

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "agent/SignInFlow.h"
+#include "agent/flow/QueuedPrompter.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -83,6 +84,9 @@ public:
     /// Tells a new window where things stand: signedIn, registered and connectionChanged again
     /// (when they apply), then a poll's answers.
     void replay();
+    /// The user's answer to a flow's question: null for a message or a dismissed input/choice,
+    /// a bool for confirm, the text or the chosen option.
+    void answerQuestion(quint64 id, const QJsonValue& answer);
 
     static constexpr int kPollMs = 4000;
     static constexpr int kHiddenPollMs = 30'000;
@@ -108,6 +112,10 @@ Q_SIGNALS:
     void stopped();
     void runLogReady(const QString& runId, const QJsonArray& lines);
     void runReady(const QJsonObject& run);
+    /// An attended flow asks the user (`ui.*`): answer with answerQuestion(@p id, …).
+    void questionAsked(quint64 id, const mr::agent::UiRequest& request);
+    /// The run behind question @p id ended: close its dialog.
+    void questionWithdrawn(quint64 id);
 
 private:
     QThread* m_thread = nullptr;

@@ -648,6 +648,14 @@ Maschine verschieben nach:</translation>
         <source>%1 was cancelled</source>
         <translation>%1 wurde abgebrochen</translation>
     </message>
+    <message>
+        <source>A flow asks</source>
+        <translation>Ein Flow fragt</translation>
+    </message>
+    <message>
+        <source>%1 asks</source>
+        <translation>%1 fragt</translation>
+    </message>
 </context>
 <context>
     <name>mr::ui::RunDetailsDialog</name>

@@ -79,11 +79,11 @@
     </message>
     <message>
         <source>Cannot cancel the run: %1</source>
-        <translation>Impossible d'annuler l'exécution : %1</translation>
+        <translation>Impossible d&apos;annuler l&apos;exécution : %1</translation>
     </message>
     <message>
         <source>Cannot show the run: %1</source>
-        <translation>Impossible d'afficher l'exécution : %1</translation>
+        <translation>Impossible d&apos;afficher l&apos;exécution : %1</translation>
     </message>
 </context>
 <context>
@@ -214,7 +214,7 @@
     </message>
     <message>
         <source>Run details</source>
-        <translation>Détails de l'exécution</translation>
+        <translation>Détails de l&apos;exécution</translation>
     </message>
 </context>
 <context>
@@ -503,7 +503,7 @@
     </message>
     <message>
         <source>Created today.</source>
-        <translation>Créée aujourd'hui.</translation>
+        <translation>Créée aujourd&apos;hui.</translation>
     </message>
     <message numerus="yes">
         <source>Created %n day(s) ago.</source>
@@ -619,7 +619,7 @@ Déplacer cette machine vers :</translation>
     </message>
     <message>
         <source>The flow of this run is no longer in this environment.</source>
-        <translation>Le flux de cette exécution n'est plus dans cet environnement.</translation>
+        <translation>Le flux de cette exécution n&apos;est plus dans cet environnement.</translation>
     </message>
     <message>
         <source>Not encrypted: anyone on the network can read this connection</source>
@@ -632,13 +632,13 @@ Déplacer cette machine vers :</translation>
     <message numerus="yes">
         <source>%n flow(s) running on this PC: %1.</source>
         <translation>
-            <numerusform>Un flux s'exécute sur ce PC : %1.</numerusform>
-            <numerusform>%n flux s'exécutent sur ce PC : %1.</numerusform>
+            <numerusform>Un flux s&apos;exécute sur ce PC : %1.</numerusform>
+            <numerusform>%n flux s&apos;exécutent sur ce PC : %1.</numerusform>
         </translation>
     </message>
     <message>
         <source>If you quit, they get 10 seconds to finish and are then cancelled. No new runs start here until Machine Runtime runs again.</source>
-        <translation>Si vous quittez, ils disposent de 10 secondes pour se terminer, puis sont annulés. Aucune nouvelle exécution ne démarre ici tant que Machine Runtime n'est pas relancé.</translation>
+        <translation>Si vous quittez, ils disposent de 10 secondes pour se terminer, puis sont annulés. Aucune nouvelle exécution ne démarre ici tant que Machine Runtime n&apos;est pas relancé.</translation>
     </message>
     <message>
         <source>Quit anyway</source>
@@ -647,6 +647,14 @@ Déplacer cette machine vers :</translation>
     <message>
         <source>%1 was cancelled</source>
         <translation>%1 a été annulé</translation>
+    </message>
+    <message>
+        <source>A flow asks</source>
+        <translation>Un flux demande</translation>
+    </message>
+    <message>
+        <source>%1 asks</source>
+        <translation>%1 demande</translation>
     </message>
 </context>
 <context>

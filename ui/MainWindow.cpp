@@ -22,6 +22,7 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QPainter>
+#include <QPointer>
 #include <QPushButton>
 #include <QSettings>
 #include <QStackedWidget>
@@ -229,6 +230,54 @@ void MainWindow::openRunDetails(const QJsonObject& run) {
     dialog->open();
 }
 
+void MainWindow::askUser(quint64 id, const mr::agent::UiRequest& request) {
+    using Kind = mr::agent::UiRequest::Kind;
+    // The question comes from a flow the user watches: bring the window up and name the flow.
+    QString flow;
+    for (const QJsonValue& v : std::as_const(m_runs))
+        if (v.toObject().value(QStringLiteral("id")).toString() == request.runId)
+            flow = m_flowNames.value(v.toObject().value(QStringLiteral("flowId")).toString());
+    const QString title = !request.title.isEmpty() ? request.title
+                          : flow.isEmpty()         ? tr("A flow asks")
+                                                   : tr("%1 asks").arg(flow);
+    showNormal();
+    raise();
+    activateWindow();
+
+    QDialog* dialog = nullptr;
+    if (request.kind == Kind::Input || request.kind == Kind::Choose) {
+        auto* input = new QInputDialog(this);
+        input->setLabelText(request.text);
+        if (request.kind == Kind::Choose) {
+            input->setComboBoxItems(request.options);
+            input->setComboBoxEditable(false);
+        } else {
+            input->setTextValue(request.defaultText);
+        }
+        connect(input, &QInputDialog::finished, this, [this, id, input](int result) {
+            m_questions.remove(id);
+            m_controller.answerQuestion(id, result == QDialog::Accepted ? QJsonValue(input->textValue())
+                                                                        : QJsonValue(QJsonValue::Null));
+        });
+        dialog = input;
+    } else {
+        const bool confirm = request.kind == Kind::Confirm;
+        auto* box = new QMessageBox(confirm ? QMessageBox::Question : QMessageBox::Information, title, request.text,
+                                    confirm ? QMessageBox::Yes | QMessageBox::No : QMessageBox::Ok, this);
+        connect(box, &QMessageBox::finished, this, [this, id, box, confirm](int) {
+            m_questions.remove(id);
+            m_controller.answerQuestion(id, confirm ? QJsonValue(box->clickedButton() == box->button(QMessageBox::Yes))
+                                                    : QJsonValue(QJsonValue::Null));
+        });
+        dialog = box;
+    }
+    dialog->setObjectName(QStringLiteral("flowQuestion"));
+    dialog->setWindowTitle(title);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    m_questions.insert(id, dialog);
+    dialog->open();
+}
+
 void MainWindow::showNotice(const QString& message) {
     m_notice->setText(message);
     m_noticeBar->setVisible(!message.isEmpty());
@@ -321,6 +370,11 @@ void MainWindow::wireController() {
             showNotice(tr("The flow of this run is no longer in this environment."));
     });
     connect(&m_controller, &AgentController::notice, this, &MainWindow::showNotice);
+    connect(&m_controller, &AgentController::questionAsked, this, &MainWindow::askUser);
+    connect(&m_controller, &AgentController::questionWithdrawn, this, [this](quint64 id) {
+        if (QPointer<QDialog> dialog = m_questions.take(id))
+            dialog->deleteLater(); // the run ended: its question no longer needs an answer
+    });
     connect(&m_controller, &AgentController::connectionsChanged, m_dashboard, &DashboardPage::setConnections);
     connect(&m_controller, &AgentController::recommendationsChanged, m_dashboard, &DashboardPage::setRecommendations);
     connect(&m_controller, &AgentController::runRequestFinished, m_flows, &FlowsPage::showRunResult);

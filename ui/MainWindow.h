@@ -5,6 +5,7 @@
 #include <QHash>
 #include <QJsonArray>
 #include <QMainWindow>
+#include <QPointer>
 
 class QLabel;
 class QListWidget;
@@ -13,6 +14,7 @@ class QSettings;
 class QStackedWidget;
 class QSystemTrayIcon;
 class QAction;
+class QDialog;
 
 namespace mr::ui {
 
@@ -74,6 +76,8 @@ private:
     void confirmEnvironmentChange();
     void openRunDetails(const QJsonObject& run);
     void showNotice(const QString& message);
+    /// A `ui.*` question of an attended flow as a window-modal dialog of the app.
+    void askUser(quint64 id, const mr::agent::UiRequest& request);
     void notify(const QString& text, bool warning = false);
     QStringList runningFlows() const;
     /// Quit after the agent stopped (runs get their grace period, results are sent).
@@ -109,7 +113,9 @@ private:
     QHash<QString, QString> m_runStatus;
     QJsonArray m_runs;
     enum class PendingRun { Details, Flow };
-    QHash<QString, PendingRun> m_pendingRuns; ///< runs read for a recommendation's action
+    QHash<QString, PendingRun> m_pendingRuns;
+    QHash<quint64, QPointer<QDialog>>
+        m_questions; ///< open questions of flows, by their number ///< runs read for a recommendation's action
     bool m_runsSeen = false;
     bool m_quitting = false;
     mr::agent::ConnectionStatus m_connection;

@@ -19,6 +19,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QElapsedTimer>
+#include <QInputDialog>
 #include <QLabel>
 #include <QListWidget>
 #include <QMenu>
@@ -272,6 +273,93 @@ private Q_SLOTS:
                                                                 QLatin1String("Succeeded"),
                                  40000);
         QTRY_VERIFY_WITH_TIMEOUT(!button(window.dashboardPage(), QStringLiteral("Run details")), 15000);
+
+        QSignalSpy stopped(&controller, &AgentController::stopped);
+        window.requestQuit();
+        QTRY_COMPARE_WITH_TIMEOUT(stopped.size(), 1, 20000);
+    }
+
+    void attendedFlowAsksThroughTheAppsDialogs() {
+        const QString erinToken =
+            m_orch.userWithRoles(QStringLiteral("erin"), QStringLiteral("Ask"), {QStringLiteral("EnvironmentMaker")});
+        QString ask;
+        for (const QJsonValue& v : m_orch.request("GET", QStringLiteral("/api/v1/environments"), erinToken).array())
+            if (v.toObject().value(QStringLiteral("name")).toString() == QLatin1String("Ask"))
+                ask = v.toObject().value(QStringLiteral("id")).toString();
+        const QString asking = flow(ask, erinToken, QStringLiteral("Asking"),
+                                    QStringLiteral("var name = ui.input('Your name?', 'nobody');"
+                                                   "var sure = ui.confirm('Go on, ' + name + '?');"
+                                                   "var colour = ui.choose('A colour', ['red', 'green']);"
+                                                   "ui.message('Thanks, ' + name, 'Done');"
+                                                   "log('answers: ' + name + ' ' + sure + ' ' + colour);"));
+        const QString waiting =
+            flow(ask, erinToken, QStringLiteral("Waiting"), QStringLiteral("ui.input('This is never answered');"));
+        QSettings settings(mr::e2e::scratch() + QStringLiteral("/erin.ini"), QSettings::IniFormat);
+        AgentController controller(options(QStringLiteral("erin"), QStringLiteral("static:erin:active")));
+        MainWindow window(controller, settings, m_orch.url());
+        window.show();
+        QSignalSpy status(&controller, &AgentController::connectionChanged);
+        QVERIFY(signIn(window, controller, QStringLiteral("erin")));
+        QTRY_COMPARE_WITH_TIMEOUT(lastKind(status), ConnectionStatus::Kind::Online, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.flowsPage()->model()->rowCount() == 2, 20000);
+
+        const auto question = [&] { return window.findChild<QDialog*>(QStringLiteral("flowQuestion")); };
+        const auto answered = [&](QDialog* dialog) { QTRY_VERIFY_WITH_TIMEOUT(question() != dialog, 10000); };
+        window.showSection(1);
+        QVERIFY(window.flowsPage()->selectFlow(asking));
+        button(window.flowsPage(), QStringLiteral("Run…"))->click();
+        QTRY_VERIFY(window.flowsPage()->findChild<mr::ui::RunFlowDialog*>());
+        window.flowsPage()->findChild<mr::ui::RunFlowDialog*>()->accept();
+
+        // ui.input: a text field with the default filled in, named after the flow.
+        QTRY_VERIFY_WITH_TIMEOUT(qobject_cast<QInputDialog*>(question()), 30000);
+        auto* input = qobject_cast<QInputDialog*>(question());
+        QCOMPARE(input->labelText(), QStringLiteral("Your name?"));
+        QCOMPARE(input->textValue(), QStringLiteral("nobody"));
+        QVERIFY(input->isVisible());
+        input->setTextValue(QStringLiteral("Ada"));
+        mr::test::snap(input, QStringLiteral("flow-question.png"));
+        input->accept();
+        answered(input);
+        // ui.confirm: Yes and No.
+        QTRY_VERIFY_WITH_TIMEOUT(qobject_cast<QMessageBox*>(question()), 10000);
+        auto* confirm = qobject_cast<QMessageBox*>(question());
+        QCOMPARE(confirm->text(), QStringLiteral("Go on, Ada?"));
+        confirm->button(QMessageBox::Yes)->click();
+        answered(confirm);
+        // ui.choose: the options, one picked.
+        QTRY_VERIFY_WITH_TIMEOUT(qobject_cast<QInputDialog*>(question()), 10000);
+        auto* choose = qobject_cast<QInputDialog*>(question());
+        QCOMPARE(choose->comboBoxItems(), (QStringList{QStringLiteral("red"), QStringLiteral("green")}));
+        choose->setTextValue(QStringLiteral("green"));
+        choose->accept();
+        answered(choose);
+        // ui.message with its own title.
+        QTRY_VERIFY_WITH_TIMEOUT(qobject_cast<QMessageBox*>(question()), 10000);
+        auto* message = qobject_cast<QMessageBox*>(question());
+        QCOMPARE(message->windowTitle(), QStringLiteral("Done"));
+        QCOMPARE(message->text(), QStringLiteral("Thanks, Ada"));
+        message->button(QMessageBox::Ok)->click();
+
+        mr::ui::RunsModel* recent = window.dashboardPage()->recentModel();
+        QTRY_VERIFY_WITH_TIMEOUT(recent->rowCount() == 1 && recent->row(0).value(QStringLiteral("status")).toString() ==
+                                                                QLatin1String("Succeeded"),
+                                 30000);
+        const QString runId = recent->row(0).value(QStringLiteral("id")).toString();
+        QVERIFY(m_orch.request("GET", QStringLiteral("/api/v1/runs/%1/log").arg(runId), erinToken)
+                    .body.contains("answers: Ada true green"));
+
+        // A question nobody answers: cancelling the run closes its dialog.
+        QVERIFY(window.flowsPage()->selectFlow(waiting));
+        button(window.flowsPage(), QStringLiteral("Run…"))->click();
+        QTRY_VERIFY(window.flowsPage()->findChild<mr::ui::RunFlowDialog*>());
+        window.flowsPage()->findChild<mr::ui::RunFlowDialog*>()->accept();
+        QTRY_VERIFY_WITH_TIMEOUT(question(), 30000);
+        mr::ui::RunsModel* running = window.dashboardPage()->runningModel();
+        QTRY_COMPARE_WITH_TIMEOUT(running->rowCount(), 1, 10000);
+        controller.cancelRun(running->row(0).value(QStringLiteral("id")).toString());
+        QTRY_VERIFY_WITH_TIMEOUT(!question(), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(running->rowCount(), 0, 20000);
 
         QSignalSpy stopped(&controller, &AgentController::stopped);
         window.requestQuit();
