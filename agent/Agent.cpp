@@ -354,4 +354,8 @@ void FlowEngineExecutor::cancel(const QString& runId) {
     m_engine->cancel(runId);
 }
 
+QHash<QString, QString> FlowEngineExecutor::currentActions() const {
+    return m_engine->currentActions();
+}
+
 } // namespace mr::agent

@@ -51,6 +51,8 @@ public:
     void cancel(const QString& runId) override;
     /// Who answers attended runs' `ui.*` questions (the desktop app); must outlive the runs.
     void setPrompter(UiPrompter* prompter) { m_prompter = prompter; }
+    /// What each running flow is doing now (FlowEngine::currentActions).
+    QHash<QString, QString> currentActions() const;
 
 private:
     FlowEngine* m_engine;

@@ -109,6 +109,7 @@ public:
     void poll();
     void pollSoon();
     void replay();
+    void reportActions();
     void answerQuestion(quint64 id, const QJsonValue& answer) { m_prompter->answer(id, answer); }
     void setWindowVisible(bool visible);
     void moveMachine(const QString& environmentId);
@@ -140,6 +141,7 @@ Q_SIGNALS:
     void runReady(const QJsonObject& run);
     void questionAsked(quint64 id, const mr::agent::UiRequest& request);
     void questionWithdrawn(quint64 id);
+    void currentActionsChanged(const QJsonObject& actions);
 
 private:
     using Done = std::function<void(int status, const QByteArray& body)>;
@@ -160,6 +162,8 @@ private:
     QTimer* m_poll = nullptr;
     QTimer* m_pollSoon = nullptr;
     QueuedPrompter* m_prompter = nullptr;
+    QTimer* m_actions = nullptr;
+    QJsonObject m_lastActions;
     QElapsedTimer m_sinceLastPoll;
     QTimer* m_refresh = nullptr;
     SignInSession m_session;
@@ -201,6 +205,9 @@ void AgentWorker::init() {
     m_prompter = new QueuedPrompter(this);
     connect(m_prompter, &QueuedPrompter::questionAsked, this, &AgentWorker::questionAsked);
     connect(m_prompter, &QueuedPrompter::questionWithdrawn, this, &AgentWorker::questionWithdrawn);
+    m_actions = new QTimer(this);
+    m_actions->setInterval(1000);
+    connect(m_actions, &QTimer::timeout, this, &AgentWorker::reportActions);
     m_pollSoon = new QTimer(this);
     m_pollSoon->setSingleShot(true);
     connect(m_pollSoon, &QTimer::timeout, this, &AgentWorker::poll);
@@ -369,6 +376,11 @@ void AgentWorker::startAgent(const IdentityRecord& record) {
         // A run here started, wrote or ended: show it now rather than at the next poll.
         connect(m_executor.get(), &RunExecutor::eventsReady, this, &AgentWorker::pollSoon);
         connect(m_executor.get(), &RunExecutor::runFinished, this, &AgentWorker::pollSoon);
+        // What the flows here are doing, every second while any runs.
+        connect(m_executor.get(), &RunExecutor::eventsReady, this, [this] {
+            if (!m_actions->isActive())
+                m_actions->start();
+        });
         // Attended runs ask the user through the window; a run that ends closes its questions.
         m_executor->setPrompter(m_prompter);
         connect(m_executor.get(), &RunExecutor::runFinished, m_prompter,
@@ -491,6 +503,21 @@ void AgentWorker::refreshAccessToken() {
                           [tokens](const SecretResult&) { tokens->deleteLater(); });
         }
     });
+}
+
+void AgentWorker::reportActions() {
+    QJsonObject actions;
+    if (m_executor) {
+        const QHash<QString, QString> now = m_executor->currentActions();
+        for (auto it = now.cbegin(); it != now.cend(); ++it)
+            actions.insert(it.key(), it.value());
+    }
+    if (actions.isEmpty())
+        m_actions->stop();
+    if (actions != m_lastActions) {
+        m_lastActions = actions;
+        Q_EMIT currentActionsChanged(actions);
+    }
 }
 
 void AgentWorker::replay() {
@@ -705,6 +732,7 @@ AgentController::AgentController(Options options, QObject* parent)
     connect(m_worker, &AgentWorker::runLogReady, this, &AgentController::runLogReady);
     connect(m_worker, &AgentWorker::runReady, this, &AgentController::runReady);
     connect(m_worker, &AgentWorker::questionAsked, this, &AgentController::questionAsked);
+    connect(m_worker, &AgentWorker::currentActionsChanged, this, &AgentController::currentActionsChanged);
     connect(m_worker, &AgentWorker::questionWithdrawn, this, &AgentController::questionWithdrawn);
     m_thread->start();
     // The worker's children (sign-in flow, network access, timers) are made in the agent thread.

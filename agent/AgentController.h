@@ -116,6 +116,9 @@ Q_SIGNALS:
     void questionAsked(quint64 id, const mr::agent::UiRequest& request);
     /// The run behind question @p id ended: close its dialog.
     void questionWithdrawn(quint64 id);
+    /// What the flows running here do now: {runId: "action(args…)"}, "" between actions;
+    /// reported every second while any runs, and once empty when the last one ended.
+    void currentActionsChanged(const QJsonObject& actions);
 
 private:
     QThread* m_thread = nullptr;

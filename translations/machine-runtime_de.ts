@@ -809,10 +809,6 @@ Maschine verschieben nach:</translation>
         <translation>Dauer bisher</translation>
     </message>
     <message>
-        <source>Status</source>
-        <translation>Status</translation>
-    </message>
-    <message>
         <source>Priority</source>
         <translation>Priorität</translation>
     </message>
@@ -847,6 +843,10 @@ Maschine verschieben nach:</translation>
     <message>
         <source>Failed: %1</source>
         <translation>Fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Current action</source>
+        <translation>Aktuelle Aktion</translation>
     </message>
 </context>
 <context>

@@ -809,10 +809,6 @@ Déplacer cette machine vers :</translation>
         <translation>Écoulé</translation>
     </message>
     <message>
-        <source>Status</source>
-        <translation>État</translation>
-    </message>
-    <message>
         <source>Priority</source>
         <translation>Priorité</translation>
     </message>
@@ -847,6 +843,10 @@ Déplacer cette machine vers :</translation>
     <message>
         <source>Failed: %1</source>
         <translation>Échec : %1</translation>
+    </message>
+    <message>
+        <source>Current action</source>
+        <translation>Action en cours</translation>
     </message>
 </context>
 <context>

@@ -215,6 +215,10 @@ void DashboardPage::setFlows(const QJsonArray& flows) {
         model->setFlowNames(names);
 }
 
+void DashboardPage::setCurrentActions(const QJsonObject& actions) {
+    m_running->setCurrentActions(actions);
+}
+
 void DashboardPage::setConnections(const QJsonArray& connections) {
     QSet<QString> signIn;
     for (const QJsonValue& v : connections)

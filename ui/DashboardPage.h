@@ -29,6 +29,7 @@ public:
     void setFlows(const QJsonArray& flows);
     void setConnections(const QJsonArray& connections);
     void setRecommendations(const QJsonArray& recommendations);
+    void setCurrentActions(const QJsonObject& actions);
 
     RunsModel* runningModel() const { return m_running; }
     RunsModel* queuedModel() const { return m_queued; }

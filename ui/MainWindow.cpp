@@ -370,6 +370,7 @@ void MainWindow::wireController() {
             showNotice(tr("The flow of this run is no longer in this environment."));
     });
     connect(&m_controller, &AgentController::notice, this, &MainWindow::showNotice);
+    connect(&m_controller, &AgentController::currentActionsChanged, m_dashboard, &DashboardPage::setCurrentActions);
     connect(&m_controller, &AgentController::questionAsked, this, &MainWindow::askUser);
     connect(&m_controller, &AgentController::questionWithdrawn, this, [this](quint64 id) {
         if (QPointer<QDialog> dialog = m_questions.take(id))

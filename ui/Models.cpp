@@ -152,6 +152,12 @@ void RunsModel::setNow(const QDateTime& now) {
         Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, columnCount() - 1), {Qt::DisplayRole});
 }
 
+void RunsModel::setCurrentActions(const QJsonObject& actions) {
+    m_actions = actions;
+    if (rowCount() > 0 && m_view == View::Running)
+        Q_EMIT dataChanged(index(0, 3), index(rowCount() - 1, 3), {Qt::DisplayRole, Qt::ToolTipRole});
+}
+
 QString RunsModel::formatDuration(qint64 seconds) {
     seconds = std::max<qint64>(0, seconds);
     if (seconds < 60)
@@ -178,7 +184,7 @@ bool RunsModel::accepts(const QJsonObject& row) const {
 QStringList RunsModel::headers() const {
     switch (m_view) {
     case View::Running:
-        return {tr("Flow"), tr("Started"), tr("Elapsed"), tr("Status")};
+        return {tr("Flow"), tr("Started"), tr("Elapsed"), tr("Current action")};
     case View::Queued:
         return {tr("Flow"), tr("Priority"), tr("Queued since"), tr("Times out in")};
     case View::Recent:
@@ -197,6 +203,9 @@ QVariant RunsModel::cell(const QJsonObject& row, int column, int role) const {
     }
     if (role == Qt::ToolTipRole && status == QLatin1String("Failed"))
         return row.value(QStringLiteral("errorMessage")).toString();
+    const QString action = m_actions.value(row.value(QStringLiteral("id")).toString()).toString();
+    if (role == Qt::ToolTipRole && m_view == View::Running && column == 3 && !action.isEmpty())
+        return action;
     if (role != Qt::DisplayRole)
         return {};
     const QString flowId = row.value(QStringLiteral("flowId")).toString();
@@ -226,6 +235,8 @@ QVariant RunsModel::cell(const QJsonObject& row, int column, int role) const {
         }
         if (m_view == View::Recent && status == QLatin1String("Failed"))
             return tr("Failed: %1").arg(row.value(QStringLiteral("errorMessage")).toString());
+        if (m_view == View::Running && status == QLatin1String("Running") && !action.isEmpty())
+            return action;
         return statusText(status);
     }
     default:

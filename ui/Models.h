@@ -65,6 +65,9 @@ public:
     void setSignInConnections(const QSet<QString>& connectionIds);
     /// The clock the elapsed times are computed against (ticks in the dashboard).
     void setNow(const QDateTime& now);
+    /// What runs of this machine do now ({runId: "action(args…)"}): the Running view's last
+    /// column shows it, else the run's status.
+    void setCurrentActions(const QJsonObject& actions);
 
     static QString formatDuration(qint64 seconds);
 
@@ -78,6 +81,7 @@ private:
     QHash<QString, QString> m_flowNames;
     QSet<QString> m_signInConnections;
     QDateTime m_now = QDateTime::currentDateTimeUtc();
+    QJsonObject m_actions;
 };
 
 /// The environment's flows: name, version, description, last result here.

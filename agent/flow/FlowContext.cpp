@@ -90,6 +90,16 @@ QList<FlowEvent> FlowContext::takeEvents() {
     return std::exchange(m_buffer, {});
 }
 
+void FlowContext::setCurrentAction(const QString& action) {
+    const std::lock_guard lock(m_actionMutex);
+    m_currentAction = action;
+}
+
+QString FlowContext::currentAction() const {
+    const std::lock_guard lock(m_actionMutex);
+    return m_currentAction;
+}
+
 ActionLog::ActionLog(FlowContext& context, QString name, QJsonArray args)
     : m_context(context)
     , m_name(std::move(name))
@@ -101,9 +111,16 @@ ActionLog::ActionLog(FlowContext& context, QString name, QJsonArray args)
             m_args[i] = QString(m_args.at(i).toString().left(kMaxArgText) + QStringLiteral("…"));
     }
     m_timer.start();
+    QString shown = QString::fromUtf8(QJsonDocument(m_args).toJson(QJsonDocument::Compact));
+    shown = shown.mid(1, shown.size() - 2);
+    constexpr qsizetype kMaxShown = 80;
+    if (shown.size() > kMaxShown)
+        shown = shown.left(kMaxShown) + QStringLiteral("…");
+    m_context.setCurrentAction(QStringLiteral("%1(%2)").arg(m_name, shown));
 }
 
 ActionLog::~ActionLog() {
+    m_context.setCurrentAction({});
     const qint64 ms = m_timer.elapsed();
     QString args = QString::fromUtf8(QJsonDocument(m_args).toJson(QJsonDocument::Compact));
     args = args.mid(1, args.size() - 2); // drop the brackets: name("a", 1)

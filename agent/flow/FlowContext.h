@@ -42,6 +42,9 @@ public:
     void addEvent(const QString& kind, const QString& level, const QString& text, const QJsonObject& data = {});
     void log(const QString& level, const QString& text) { addEvent(QStringLiteral("log"), level, text); }
     QList<FlowEvent> takeEvents();
+    /// The action the flow is in now, as "name(args…)" (masked), or empty between actions.
+    void setCurrentAction(const QString& action);
+    QString currentAction() const;
     /// Called (from the flow thread) when the buffer is full; set before the run starts.
     void setBufferFullCallback(std::function<void()> callback) { m_bufferFull = std::move(callback); }
 
@@ -55,6 +58,8 @@ private:
     QList<FlowEvent> m_buffer;
     qint64 m_nextSeq = 1;
     std::function<void()> m_bufferFull;
+    mutable std::mutex m_actionMutex;
+    QString m_currentAction;
 };
 
 /// Logs one action call as an event when it goes out of scope: its name, its arguments (masked),

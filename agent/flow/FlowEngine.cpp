@@ -31,6 +31,13 @@ bool FlowEngine::start(const FlowJob& job) {
     return true;
 }
 
+QHash<QString, QString> FlowEngine::currentActions() const {
+    QHash<QString, QString> actions;
+    for (auto it = m_runs.cbegin(); it != m_runs.cend(); ++it)
+        actions.insert(it.key(), it.value()->currentAction());
+    return actions;
+}
+
 bool FlowEngine::cancel(const QString& runId) {
     FlowRun* run = m_runs.value(runId);
     if (!run)

@@ -22,6 +22,8 @@ public:
     /// Cancels a running run; false when there is none with that id.
     bool cancel(const QString& runId);
     int runningCount() const { return int(m_runs.size()); }
+    /// What each running flow is doing now: run id → "action(args…)" (empty between actions).
+    QHash<QString, QString> currentActions() const;
 
 Q_SIGNALS:
     void event(const mr::agent::FlowEvent& event);

@@ -161,6 +161,10 @@ void FlowRun::start() {
     m_thread->start();
 }
 
+QString FlowRun::currentAction() const {
+    return m_context ? m_context->currentAction() : QString();
+}
+
 void FlowRun::cancel() {
     std::lock_guard lock(m_engineMutex);
     m_context->cancel();

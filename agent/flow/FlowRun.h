@@ -29,6 +29,8 @@ public:
 
     const QString& runId() const { return m_job.runId; }
     bool isRunning() const { return m_started && !m_done; }
+    /// The action the flow is in now (FlowContext::currentAction); empty between actions.
+    QString currentAction() const;
 
     /// Starts the flow thread; only the first call does anything.
     void start();

@@ -317,6 +317,13 @@ private Q_SLOTS:
         QCOMPARE(input->labelText(), QStringLiteral("Your name?"));
         QCOMPARE(input->textValue(), QStringLiteral("nobody"));
         QVERIFY(input->isVisible());
+        // The dashboard shows what the flow is doing: waiting in ui.input.
+        mr::ui::RunsModel* runningNow = window.dashboardPage()->runningModel();
+        QTRY_VERIFY_WITH_TIMEOUT(runningNow->rowCount() == 1 &&
+                                     runningNow->data(runningNow->index(0, 3))
+                                         .toString()
+                                         .startsWith(QLatin1String("ui.input(\"Your name?\"")),
+                                 15000);
         input->setTextValue(QStringLiteral("Ada"));
         mr::test::snap(input, QStringLiteral("flow-question.png"));
         input->accept();
