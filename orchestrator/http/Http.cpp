@@ -117,6 +117,28 @@ ApiError ApiError::unauthenticated(const QString& message) {
                                       : message);
 }
 
+std::optional<QString> HttpRequest::nulField() const {
+    for (auto it = params.cbegin(); it != params.cend(); ++it)
+        if (it.value().contains(QChar(u'\0')))
+            return it.key();
+    for (const auto& [name, value] : query.queryItems(QUrl::FullyDecoded))
+        if (name.contains(QChar(u'\0')) || value.contains(QChar(u'\0')))
+            return name;
+    if (body.contains('\0'))
+        return QStringLiteral("body");
+    // A JSON escape \u0000: an odd number of backslashes before "u0000".
+    for (qsizetype i = body.indexOf("u0000"); i >= 0; i = body.indexOf("u0000", i + 1)) {
+        qsizetype slashes = 0;
+        for (qsizetype j = i - 1; j >= 0 && body.at(j) == '\\'; --j)
+            ++slashes;
+        if (slashes % 2 == 1)
+            return QStringLiteral("body");
+    }
+    if (header("content-type").startsWith("application/x-www-form-urlencoded") && body.contains("%00"))
+        return QStringLiteral("body");
+    return std::nullopt;
+}
+
 QJsonObject requireJsonObject(const HttpRequest& request) {
     if (request.body.trimmed().isEmpty())
         throw ApiError::badRequest(QString(), QStringLiteral("The request needs a JSON object as its body."));

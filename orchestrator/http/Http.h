@@ -12,6 +12,7 @@
 #include <QUrlQuery>
 
 #include <exception>
+#include <optional>
 
 namespace mr::orch {
 
@@ -32,6 +33,10 @@ struct HttpRequest {
     QString bearerToken() const;
     /// The body as an HTML form (application/x-www-form-urlencoded), decoded.
     QHash<QString, QString> formFields() const;
+    /// Where the request carries a NUL character (a path capture, a query value, a JSON
+    /// `\u0000`, a form's `%00`): its name, "body", or std::nullopt. No text the API keeps may
+    /// hold one (PostgreSQL cannot store it), so such requests are refused up front.
+    std::optional<QString> nulField() const;
 };
 
 /// One answer. Built on a worker thread, written on the HTTP thread.

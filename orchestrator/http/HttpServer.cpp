@@ -145,6 +145,13 @@ bool HttpServer::handleRequest(const QHttpServerRequest& request, QTcpSocket* so
         return true;
     }
     req->params = std::move(match.params);
+    if (const std::optional<QString> field = req->nulField()) {
+        HttpResponse r = ApiError::badRequest(*field == QLatin1String("body") ? QString() : *field,
+                                              QStringLiteral("Text must not contain the NUL character (U+0000)."))
+                             .toResponse();
+        answer(weakGuard, number, match.pattern, r, close);
+        return true;
+    }
     const Router::Handler* handler = match.handler;
     const Router::AsyncHandler* asyncHandler = match.asyncHandler;
     const QString pattern = match.pattern;
