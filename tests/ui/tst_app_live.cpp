@@ -159,7 +159,7 @@ private Q_SLOTS:
         quit->trigger();
         QTRY_VERIFY(window.findChild<QMessageBox*>(QStringLiteral("quitQuestion")));
         auto* question = window.findChild<QMessageBox*>(QStringLiteral("quitQuestion"));
-        mr::test::snap(question, QStringLiteral("quit-question.png"));
+        mr::test::snapScreen(&window, QStringLiteral("quit-question.png"));
         QVERIFY(question->text().contains(QLatin1String("Busy")));
         question->button(QMessageBox::Cancel)->click();
         QTest::qWait(300);
@@ -325,7 +325,7 @@ private Q_SLOTS:
                                          .startsWith(QLatin1String("ui.input(\"Your name?\"")),
                                  15000);
         input->setTextValue(QStringLiteral("Ada"));
-        mr::test::snap(input, QStringLiteral("flow-question.png"));
+        mr::test::snapScreen(&window, QStringLiteral("flow-question.png"));
         input->accept();
         answered(input);
         // ui.confirm: Yes and No.
