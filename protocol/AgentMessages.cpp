@@ -38,7 +38,45 @@ std::optional<Decoded<AgentMessageBody>> decodeBody(const QString& type, const Q
     }
 }
 
+/// Reads `password` and `sealedPassword`: each nullable, at most one of them set, the sealed one
+/// well formed and the plain one within the password limit.
+void readPasswords(JsonReader& r, std::optional<QString>* password, std::optional<QString>* sealedPassword) {
+    *password = r.nullableString(u"password");
+    *sealedPassword = r.nullableString(u"sealedPassword");
+    if (!r.ok()) {
+        return;
+    }
+    if (*password && password->value().size() > kMaxConnectionPasswordChars) {
+        r.fail(u"password",
+               QStringLiteral("expected at most %1 characters").arg(QString::number(kMaxConnectionPasswordChars)));
+    } else if (*sealedPassword && *password) {
+        r.fail(u"sealedPassword", QStringLiteral("expected either 'password' or 'sealedPassword', not both"));
+    } else if (*sealedPassword && !isSealedPasswordWellFormed(**sealedPassword)) {
+        r.fail(u"sealedPassword", QStringLiteral("expected standard base64 of a sealed box of at most %1 bytes")
+                                      .arg(QString::number(kMaxConnectionPasswordBytes + kSealedBoxOverheadBytes)));
+    }
+}
+
 } // namespace
+
+bool isSealedPasswordWellFormed(const QString& text) {
+    if (text.size() > kMaxSealedPasswordBase64 || text.size() % 4 != 0) {
+        return false;
+    }
+    const QByteArray latin = text.toLatin1();
+    if (QString::fromLatin1(latin) != text) {
+        return false; // not Latin-1, so not base64
+    }
+    const QByteArray::FromBase64Result decoded =
+        QByteArray::fromBase64Encoding(latin, QByteArray::Base64Encoding | QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded) {
+        return false;
+    }
+    const qsizetype size = decoded.decoded.size();
+    // Canonical: one encoding per box, so nothing can hide in padding bits or odd spellings.
+    return size >= kSealedBoxOverheadBytes && size <= kSealedBoxOverheadBytes + kMaxConnectionPasswordBytes &&
+           decoded.decoded.toBase64() == latin;
+}
 
 // AgentSettings
 
@@ -69,7 +107,8 @@ QJsonObject Hello::toJson() const {
             {key("version"), version},
             {key("os"), os},
             {key("sessions"), toJsonArray(sessions)},
-            {key("unfinished"), QJsonArray::fromStringList(unfinished)}};
+            {key("unfinished"), QJsonArray::fromStringList(unfinished)},
+            {key("features"), QJsonArray::fromStringList(features)}};
 }
 
 Decoded<Hello> Hello::fromJson(const QJsonObject& json) {
@@ -81,6 +120,19 @@ Decoded<Hello> Hello::fromJson(const QJsonObject& json) {
     m.os = r.string(u"os");
     m.sessions = r.list<MachineSession>(u"sessions");
     m.unfinished = r.stringList(u"unfinished");
+    // Optional (an addition to API.md): peers that do not know it send none.
+    if (!r.value(u"features").isNull()) {
+        m.features = r.stringList(u"features");
+    }
+    if (r.ok() && m.features.size() > kMaxHelloFeatures) {
+        r.fail(u"features", QStringLiteral("expected at most %1 names").arg(QString::number(kMaxHelloFeatures)));
+    }
+    for (qsizetype i = 0; r.ok() && i < m.features.size(); ++i) {
+        if (m.features.at(i).isEmpty() || m.features.at(i).size() > kMaxFeatureNameChars) {
+            r.fail(QStringLiteral("features[%1]").arg(QString::number(i)),
+                   QStringLiteral("expected a name of 1 to %1 characters").arg(QString::number(kMaxFeatureNameChars)));
+        }
+    }
     return finish(r, m);
 }
 
@@ -138,10 +190,14 @@ Decoded<OfferedFlow> OfferedFlow::fromJson(const QJsonObject& json) {
 }
 
 QJsonObject OfferedConnection::toJson() const {
-    return {{key("id"), id},
-            {key("kind"), enumName(kind)},
-            {key("username"), jsonOrNull(username)},
-            {key("password"), jsonOrNull(password)}};
+    QJsonObject json{{key("id"), id}, {key("kind"), enumName(kind)}, {key("username"), jsonOrNull(username)}};
+    // Either field, never both: a peer that did not declare sealedSecrets sees API.md's message.
+    if (sealedPassword) {
+        json.insert(key("sealedPassword"), *sealedPassword);
+    } else {
+        json.insert(key("password"), jsonOrNull(password));
+    }
+    return json;
 }
 
 Decoded<OfferedConnection> OfferedConnection::fromJson(const QJsonObject& json) {
@@ -150,7 +206,7 @@ Decoded<OfferedConnection> OfferedConnection::fromJson(const QJsonObject& json) 
     c.id = r.string(u"id");
     c.kind = r.enumeration<ConnectionKind>(u"kind");
     c.username = r.nullableString(u"username");
-    c.password = r.nullableString(u"password");
+    readPasswords(r, &c.password, &c.sealedPassword);
     return finish(r, c);
 }
 
@@ -295,7 +351,13 @@ Decoded<EndSessions> EndSessions::fromJson(const QJsonObject& json) {
 // Credentials
 
 QJsonObject CheckCredentials::toJson() const {
-    return {{key("requestId"), requestId}, {key("username"), username}, {key("password"), password}};
+    QJsonObject json{{key("requestId"), requestId}, {key("username"), username}};
+    if (sealedPassword) {
+        json.insert(key("sealedPassword"), *sealedPassword);
+    } else {
+        json.insert(key("password"), password.value_or(QString()));
+    }
+    return json;
 }
 
 Decoded<CheckCredentials> CheckCredentials::fromJson(const QJsonObject& json) {
@@ -303,7 +365,12 @@ Decoded<CheckCredentials> CheckCredentials::fromJson(const QJsonObject& json) {
     CheckCredentials m;
     m.requestId = r.string(u"requestId");
     m.username = r.string(u"username");
-    m.password = r.string(u"password");
+    if (r.ok() && r.value(u"sealedPassword").isNull()) {
+        m.password = r.string(u"password"); // required when nothing is sealed, as API.md has it
+    }
+    if (r.ok()) {
+        readPasswords(r, &m.password, &m.sealedPassword);
+    }
     return finish(r, m);
 }
 

@@ -19,7 +19,8 @@
 
 // The agent protocol of API.md: WebSocket text frames, one JSON object each,
 // `{"type": ..., "seq": N, "ack"?: true, ...body}`. Each struct below is the body of one message
-// type; its toJson() writes only the body fields (every one of them, null where unset) and its
+// type; its toJson() writes only the body fields (every one of them, null where unset, except
+// that a password travels in one of `password` and `sealedPassword`, never both) and its
 // fromJson() reads them from the whole frame, ignoring "type", "seq", "ack" and unknown fields.
 
 namespace mr::protocol {
@@ -39,14 +40,27 @@ struct AgentSettings {
 
 /// agent → orchestrator, first message: who the agent is, its sessions, and the runs it had
 /// started but cannot resume (the orchestrator fails them with MachineLost).
+///
+/// `features` (an addition to API.md, docs/api.md) names the optional protocol features the agent
+/// understands; a peer that sends none (missing or null) gets the protocol as API.md writes it.
+/// Unknown names are kept and ignored. At most kMaxHelloFeatures names of at most
+/// kMaxFeatureNameChars characters each.
 struct Hello {
     static constexpr QLatin1String kType{"hello"};
+    /// The agent opens `sealedPassword` (runOffer.connection, checkCredentials): send it instead
+    /// of `password`.
+    static constexpr QLatin1String kFeatureSealedSecrets{"sealedSecrets"};
+
     int protocolVersion = kProtocolVersion;
     QString machineId;
     QString version;
     QString os;
     QList<MachineSession> sessions;
     QStringList unfinished; ///< Run ids.
+    QStringList features;   ///< Optional features the agent declares ("sealedSecrets").
+
+    /// True when @p feature is among `features`.
+    bool declares(QLatin1String feature) const { return features.contains(feature); }
 
     QJsonObject toJson() const;
     static Decoded<Hello> fromJson(const QJsonObject& json);
@@ -88,14 +102,23 @@ struct OfferedFlow {
     bool operator==(const OfferedFlow&) const = default;
 };
 
-/// The connection a run offer carries. `password` is null for sign-in connections; for password
-/// connections it is opaque to this layer: the orchestrator seals it to the machine's key
-/// (ARCHITECTURE.md) and the agent opens it.
+/// The connection a run offer carries. A password connection's password travels in one of two
+/// fields, never both:
+/// - `sealedPassword`: standard base64 of a libsodium sealed box (crypto_box_seal) of the
+///   password's UTF-8 bytes, sealed to the machine's key (ARCHITECTURE.md: its Ed25519 public key
+///   converted to X25519). Sent to agents whose hello declared Hello::kFeatureSealedSecrets; the
+///   `password` field is then absent from the JSON.
+/// - `password`: the password itself, for agents that did not declare it (API.md as written);
+///   `sealedPassword` is then absent.
+/// Both are null for sign-in connections. The decoder refuses both at once, and a
+/// `sealedPassword` that is not canonical base64 of a box of a possible password
+/// (isSealedPasswordWellFormed()); it does not open the box.
 struct OfferedConnection {
     QString id;
     ConnectionKind kind = ConnectionKind::Password;
     std::optional<QString> username;
     std::optional<QString> password;
+    std::optional<QString> sealedPassword;
 
     QJsonObject toJson() const;
     static Decoded<OfferedConnection> fromJson(const QJsonObject& json);
@@ -218,12 +241,15 @@ struct EndSessions {
 };
 
 /// orchestrator → agent: could this user sign in with this password (POST /connections/{id}/test)?
-/// `password` is sealed like OfferedConnection::password.
+/// The password travels like OfferedConnection's: exactly one of `password` (the password itself)
+/// and `sealedPassword` (sealed to the machine's key, for agents that declared
+/// Hello::kFeatureSealedSecrets) is set and written; the decoder requires exactly one.
 struct CheckCredentials {
     static constexpr QLatin1String kType{"checkCredentials"};
     QString requestId;
     QString username;
-    QString password;
+    std::optional<QString> password;
+    std::optional<QString> sealedPassword;
 
     QJsonObject toJson() const;
     static Decoded<CheckCredentials> fromJson(const QJsonObject& json);
@@ -261,6 +287,10 @@ struct KeyRotated {
     static Decoded<KeyRotated> fromJson(const QJsonObject& json);
     bool operator==(const KeyRotated&) const = default;
 };
+
+/// True when @p text is what a `sealedPassword` may be: canonical standard base64 (with padding)
+/// of kSealedBoxOverheadBytes to kSealedBoxOverheadBytes + kMaxConnectionPasswordBytes bytes.
+bool isSealedPasswordWellFormed(const QString& text);
 
 /// Either direction: acknowledges the message whose `seq` the envelope carries (no body).
 struct Ack {

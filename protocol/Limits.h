@@ -19,6 +19,23 @@ inline constexpr qsizetype kMaxRequestBodyBytes = 1 * 1024 * 1024;
 /// (2 MiB) and some envelope; 24 MiB leaves room for JSON escaping overhead.
 inline constexpr qsizetype kMaxAgentMessageBytes = 24 * 1024 * 1024;
 
+/// Longest connection password, in UTF-16 code units (QString::size()); longer ones are refused
+/// when the connection is created.
+inline constexpr qsizetype kMaxConnectionPasswordChars = 1024;
+/// The same password as UTF-8, the bytes a sealed box carries (at most 3 bytes per UTF-16 unit).
+inline constexpr qsizetype kMaxConnectionPasswordBytes = 3 * kMaxConnectionPasswordChars;
+/// What libsodium's crypto_box_seal adds to a message (crypto_box_SEALBYTES: an ephemeral public
+/// key and a MAC); the code that seals checks it against the library's value.
+inline constexpr qsizetype kSealedBoxOverheadBytes = 32 + 16;
+/// Longest `sealedPassword` on the wire: standard base64 (with padding) of a sealed box of the
+/// longest password.
+inline constexpr qsizetype kMaxSealedPasswordBase64 =
+    4 * ((kMaxConnectionPasswordBytes + kSealedBoxOverheadBytes + 2) / 3);
+
+/// `hello.features`: at most this many names, each at most kMaxFeatureNameChars long.
+inline constexpr qsizetype kMaxHelloFeatures = 32;
+inline constexpr qsizetype kMaxFeatureNameChars = 64;
+
 /// At most this many runs accepted per connection in any sliding window of kRateWindowSeconds.
 inline constexpr int kMaxRunsPerMinutePerConnection = 70;
 inline constexpr int kRateWindowSeconds = 60;

@@ -31,6 +31,7 @@ enum class Kind {
     NullableTime,
     Array,
     StringArray,
+    OptionalStringArray, ///< null or absent means empty
     Object,
     NullableObject,
 };
@@ -160,6 +161,10 @@ inline QList<QPair<QString, QJsonValue>> wrongValues(Kind kind) {
                 {QStringLiteral("object"), object},
                 {QStringLiteral("string"), text},
                 {QStringLiteral("array of numbers"), array}};
+    case Kind::OptionalStringArray:
+        return {{QStringLiteral("object"), object},
+                {QStringLiteral("string"), text},
+                {QStringLiteral("array of numbers"), array}};
     case Kind::Object:
         return {{QStringLiteral("null"), null}, {QStringLiteral("array"), array}, {QStringLiteral("string"), text}};
     case Kind::NullableObject:
@@ -176,7 +181,7 @@ inline void addWrongTypeRows(const QList<FieldSpec>& fields) {
     for (const FieldSpec& spec : fields) {
         for (const auto& [label, value] : wrongValues(spec.kind)) {
             QString errorField = spec.path;
-            if (spec.kind == Kind::StringArray && value.isArray()) {
+            if ((spec.kind == Kind::StringArray || spec.kind == Kind::OptionalStringArray) && value.isArray()) {
                 errorField += QStringLiteral("[0]");
             }
             QTest::addRow("%s: %s", qPrintable(spec.path), qPrintable(label)) << spec.path << value << errorField;
@@ -188,7 +193,7 @@ inline void addWrongTypeRows(const QList<FieldSpec>& fields) {
 inline void addRequiredRows(const QList<FieldSpec>& fields) {
     QTest::addColumn<QString>("field");
     for (const FieldSpec& spec : fields) {
-        if (!isNullable(spec.kind) && spec.kind != Kind::OptionalBool) {
+        if (!isNullable(spec.kind) && spec.kind != Kind::OptionalBool && spec.kind != Kind::OptionalStringArray) {
             QTest::newRow(qPrintable(spec.path)) << spec.path;
         }
     }

@@ -34,7 +34,7 @@ RunOffer sampleOffer() {
     offer.inputs = {{QStringLiteral("n"), 1}, {QStringLiteral("secret"), QStringLiteral("s3cr3t")}};
     offer.runMode = RunMode::Unattended;
     offer.connection = OfferedConnection{QStringLiteral("c1"), ConnectionKind::Password, QStringLiteral("ann"),
-                                         QStringLiteral("c2VhbGVk")};
+                                         QStringLiteral("pa55word"), std::nullopt};
     return offer;
 }
 
@@ -52,7 +52,7 @@ QList<AgentMessage> samples() {
     return {
         {1, false,
          Hello{kProtocolVersion, QStringLiteral("m1"), QStringLiteral("0.1.0"), QStringLiteral("Debian 12"), sessions,
-               QStringList{QStringLiteral("r9")}}},
+               QStringList{QStringLiteral("r9")}, QStringList{QStringLiteral("sealedSecrets")}}},
         {2, false, Welcome{sampleSettings(), 15}},
         {3, false, Heartbeat{sessions}},
         {4, false, sampleOffer()},
@@ -65,7 +65,8 @@ QList<AgentMessage> samples() {
         {9, false, CancelRun{QStringLiteral("r1")}},
         {10, false, SettingsChanged{sampleSettings()}},
         {11, false, EndSessions{QStringList{QStringLiteral("ann"), QStringLiteral("bob")}}},
-        {12, false, CheckCredentials{QStringLiteral("q1"), QStringLiteral("ann"), QStringLiteral("c2VhbGVk")}},
+        {12, false,
+         CheckCredentials{QStringLiteral("q1"), QStringLiteral("ann"), QStringLiteral("pa55word"), std::nullopt}},
         {13, false, CredentialsChecked{QStringLiteral("q1"), true}},
         {14, false, RotateKey{}},
         {15, false, KeyRotated{QStringLiteral("cHVibGlj"), QStringLiteral("c2lnbmF0dXJl")}},
@@ -108,7 +109,8 @@ QList<QList<FieldSpec>> bodySpecs() {
          {QStringLiteral("sessions"), Kind::Array},
          {QStringLiteral("sessions[1].state"), Kind::Enum},
          {QStringLiteral("sessions[0].account"), Kind::NullableString},
-         {QStringLiteral("unfinished"), Kind::StringArray}},
+         {QStringLiteral("unfinished"), Kind::StringArray},
+         {QStringLiteral("features"), Kind::OptionalStringArray}},
         QList<FieldSpec>{{QStringLiteral("settings"), Kind::Object}, {QStringLiteral("heartbeatSeconds"), Kind::Int}} +
             settingsSpecs(QStringLiteral("settings.")),
         {{QStringLiteral("sessions[0].user"), Kind::String}},
@@ -159,6 +161,11 @@ QByteArray frameOf(const QJsonObject& json) {
     return QJsonDocument(json).toJson(QJsonDocument::Compact);
 }
 
+/// What a sealedPassword looks like: base64 of a box of a password of @p passwordBytes bytes.
+QString sealedOfSize(qsizetype passwordBytes) {
+    return QString::fromLatin1(QByteArray(kSealedBoxOverheadBytes + passwordBytes, '\x5a').toBase64());
+}
+
 } // namespace
 
 /// The agent protocol's messages, envelope and framing.
@@ -194,6 +201,16 @@ private Q_SLOTS:
     void runResultMustBeTerminal();
     void welcomeHeartbeatPositive();
     void helloDefaultsToProtocolVersion();
+
+    void helloWithAndWithoutFeatures();
+    void helloFeaturesBounded_data();
+    void helloFeaturesBounded();
+    void runOfferWithSealedPassword();
+    void checkCredentialsWithSealedPassword();
+    void passwordAndSealedPasswordExclusive();
+    void sealedPasswordBounded_data();
+    void sealedPasswordBounded();
+    void plainPasswordBounded();
 };
 
 void TestAgentMessages::everyTypeHasASample() {
@@ -255,7 +272,7 @@ void TestAgentMessages::wrongTypes_data() {
             }
             for (const auto& [label, value] : wrongValues(spec.kind)) {
                 QString errorField = spec.path;
-                if (spec.kind == Kind::StringArray && value.isArray()) {
+                if ((spec.kind == Kind::StringArray || spec.kind == Kind::OptionalStringArray) && value.isArray()) {
                     errorField += QStringLiteral("[0]");
                 }
                 QTest::addRow("%s: %s: %s", qPrintable(kTypes.at(i)), qPrintable(spec.path), qPrintable(label))
@@ -282,7 +299,8 @@ void TestAgentMessages::missingFields_data() {
     const QList<QList<FieldSpec>> specs = bodySpecs();
     for (qsizetype i = 0; i < specs.size(); ++i) {
         for (const FieldSpec& spec : specs.at(i)) {
-            if (!isNullable(spec.kind) && kTypes.at(i) != QLatin1String("heartbeat")) {
+            if (!isNullable(spec.kind) && spec.kind != Kind::OptionalStringArray &&
+                kTypes.at(i) != QLatin1String("heartbeat")) {
                 QTest::addRow("%s: %s", qPrintable(kTypes.at(i)), qPrintable(spec.path)) << int(i) << spec.path;
             }
         }
@@ -472,6 +490,200 @@ void TestAgentMessages::helloDefaultsToProtocolVersion() {
     QCOMPARE(Hello{}.protocolVersion, kProtocolVersion);
     QCOMPARE(Hello{}.toJson().value(QStringLiteral("protocolVersion")).toInt(), 1);
     QCOMPARE(Welcome{}.heartbeatSeconds, kHeartbeatSeconds);
+}
+
+void TestAgentMessages::helloWithAndWithoutFeatures() {
+    // With: written as an array and read back.
+    const AgentMessage with = samples().at(0);
+    const QJsonObject json = agentMessageToJson(with);
+    QCOMPARE(json.value(QStringLiteral("features")).toArray(), QJsonArray{QStringLiteral("sealedSecrets")});
+    const Hello decoded = std::get<Hello>(decodeAgentMessage(frameOf(json)).value().body);
+    QCOMPARE(decoded.features, QStringList{QStringLiteral("sealedSecrets")});
+    QVERIFY(decoded.declares(Hello::kFeatureSealedSecrets));
+
+    // Without: an empty array, read back as none.
+    AgentMessage without = with;
+    std::get<Hello>(without.body).features.clear();
+    const QJsonObject withoutJson = agentMessageToJson(without);
+    QCOMPARE(withoutJson.value(QStringLiteral("features")).toArray(), QJsonArray());
+    const Decoded<AgentMessage> roundTripped = decodeAgentMessage(encodeAgentMessage(without));
+    QVERIFY(roundTripped.ok());
+    QVERIFY(roundTripped.value() == without);
+    QVERIFY(!std::get<Hello>(roundTripped.value().body).declares(Hello::kFeatureSealedSecrets));
+
+    // A hello as API.md writes it (no field) or with null declares nothing.
+    for (const QJsonObject& peer : {withoutField(json, QStringLiteral("features")),
+                                    withField(json, QStringLiteral("features"), QJsonValue::Null)}) {
+        const Decoded<AgentMessage> d = decodeAgentMessage(frameOf(peer));
+        QVERIFY2(d.ok(), qPrintable(d.ok() ? QString() : d.error().message()));
+        QVERIFY(std::get<Hello>(d.value().body).features.isEmpty());
+    }
+
+    // Names the orchestrator does not know are kept (and ignored by it).
+    const QJsonArray future{QStringLiteral("sealedSecrets"), QStringLiteral("somethingLater")};
+    const Decoded<AgentMessage> d = decodeAgentMessage(frameOf(withField(json, QStringLiteral("features"), future)));
+    QVERIFY(d.ok());
+    QCOMPARE(std::get<Hello>(d.value().body).features,
+             (QStringList{QStringLiteral("sealedSecrets"), QStringLiteral("somethingLater")}));
+}
+
+void TestAgentMessages::helloFeaturesBounded_data() {
+    QTest::addColumn<QJsonArray>("features");
+    QTest::addColumn<QString>("errorField");
+    QJsonArray many;
+    for (qsizetype i = 0; i <= kMaxHelloFeatures; ++i) {
+        many.append(QStringLiteral("f%1").arg(i));
+    }
+    QTest::newRow("too many") << many << QStringLiteral("features");
+    QTest::newRow("empty name") << QJsonArray{QString()} << QStringLiteral("features[0]");
+    QTest::newRow("long name") << QJsonArray{QStringLiteral("ok"), QString(kMaxFeatureNameChars + 1, QLatin1Char('f'))}
+                               << QStringLiteral("features[1]");
+}
+
+void TestAgentMessages::helloFeaturesBounded() {
+    QFETCH(QJsonArray, features);
+    QFETCH(QString, errorField);
+    const QJsonObject json = withField(agentMessageToJson(samples().at(0)), QStringLiteral("features"), features);
+    const Decoded<AgentMessage> decoded = decodeAgentMessage(frameOf(json));
+    QVERIFY(!decoded.ok());
+    QCOMPARE(decoded.error().field, errorField);
+    // The most that is allowed passes.
+    QJsonArray most;
+    for (qsizetype i = 0; i < kMaxHelloFeatures; ++i) {
+        most.append(QString(kMaxFeatureNameChars, QLatin1Char(char('a' + i % 26))));
+    }
+    QVERIFY(decodeAgentMessage(frameOf(withField(json, QStringLiteral("features"), most))).ok());
+}
+
+void TestAgentMessages::runOfferWithSealedPassword() {
+    RunOffer offer = sampleOffer();
+    offer.connection.password.reset();
+    offer.connection.sealedPassword = sealedOfSize(8);
+    const AgentMessage message{4, false, offer};
+    const QJsonObject json = agentMessageToJson(message);
+    const QJsonObject connection = json.value(QStringLiteral("connection")).toObject();
+    // Instead of password, not next to it.
+    QVERIFY(!connection.contains(QStringLiteral("password")));
+    QCOMPARE(connection.value(QStringLiteral("sealedPassword")).toString(), *offer.connection.sealedPassword);
+    QCOMPARE(sortedKeys(connection), (QStringList{QStringLiteral("id"), QStringLiteral("kind"),
+                                                  QStringLiteral("sealedPassword"), QStringLiteral("username")}));
+    const Decoded<AgentMessage> decoded = decodeAgentMessage(encodeAgentMessage(message));
+    QVERIFY2(decoded.ok(), qPrintable(decoded.ok() ? QString() : decoded.error().message()));
+    QVERIFY(decoded.value() == message);
+    checkRoundTrip(offer.connection);
+
+    // A sign-in connection: neither field set, `password` null as API.md has it.
+    OfferedConnection signIn{QStringLiteral("c2"), ConnectionKind::SignIn, std::nullopt, std::nullopt, std::nullopt};
+    QVERIFY(signIn.toJson().value(QStringLiteral("password")).isNull());
+    QVERIFY(!signIn.toJson().contains(QStringLiteral("sealedPassword")));
+    checkRoundTrip(signIn);
+}
+
+void TestAgentMessages::checkCredentialsWithSealedPassword() {
+    const CheckCredentials sealed{QStringLiteral("q1"), QStringLiteral("ann"), std::nullopt, sealedOfSize(5)};
+    const AgentMessage message{12, false, sealed};
+    const QJsonObject json = agentMessageToJson(message);
+    QVERIFY(!json.contains(QStringLiteral("password")));
+    QCOMPARE(json.value(QStringLiteral("sealedPassword")).toString(), *sealed.sealedPassword);
+    const Decoded<AgentMessage> decoded = decodeAgentMessage(encodeAgentMessage(message));
+    QVERIFY2(decoded.ok(), qPrintable(decoded.ok() ? QString() : decoded.error().message()));
+    QVERIFY(decoded.value() == message);
+    checkRoundTrip(sealed);
+
+    // The plain form stays API.md's: `password` required when nothing is sealed.
+    const QJsonObject plain = agentMessageToJson(samples().at(11));
+    QVERIFY(!plain.contains(QStringLiteral("sealedPassword")));
+    const Decoded<AgentMessage> neither = decodeAgentMessage(frameOf(withoutField(plain, QStringLiteral("password"))));
+    QVERIFY(!neither.ok());
+    QCOMPARE(neither.error().field, QStringLiteral("password"));
+    QCOMPARE(neither.error().reason, QString(DecodeError::kMissing));
+    const Decoded<AgentMessage> sealedNull = decodeAgentMessage(frameOf(withField(
+        withoutField(plain, QStringLiteral("password")), QStringLiteral("sealedPassword"), QJsonValue::Null)));
+    QVERIFY(!sealedNull.ok());
+    QCOMPARE(sealedNull.error().field, QStringLiteral("password"));
+    const Decoded<AgentMessage> wrongType =
+        decodeAgentMessage(frameOf(withField(json, QStringLiteral("sealedPassword"), QJsonValue(42))));
+    QVERIFY(!wrongType.ok());
+    QCOMPARE(wrongType.error().field, QStringLiteral("sealedPassword"));
+}
+
+void TestAgentMessages::passwordAndSealedPasswordExclusive() {
+    const QString sealed = sealedOfSize(4);
+    const QJsonObject offer =
+        withField(agentMessageToJson(samples().at(3)), QStringLiteral("connection.sealedPassword"), sealed);
+    const Decoded<AgentMessage> both = decodeAgentMessage(frameOf(offer));
+    QVERIFY(!both.ok());
+    QCOMPARE(both.error().field, QStringLiteral("connection.sealedPassword"));
+    // A null password next to a sealed one is fine.
+    QVERIFY(
+        decodeAgentMessage(frameOf(withField(offer, QStringLiteral("connection.password"), QJsonValue::Null))).ok());
+
+    const QJsonObject check = withField(agentMessageToJson(samples().at(11)), QStringLiteral("sealedPassword"), sealed);
+    const Decoded<AgentMessage> bothCheck = decodeAgentMessage(frameOf(check));
+    QVERIFY(!bothCheck.ok());
+    QCOMPARE(bothCheck.error().field, QStringLiteral("sealedPassword"));
+}
+
+void TestAgentMessages::sealedPasswordBounded_data() {
+    QTest::addColumn<QString>("sealed");
+    QTest::addColumn<bool>("valid");
+    const QString shortest = sealedOfSize(0);
+    const QString longest = sealedOfSize(kMaxConnectionPasswordBytes);
+    QCOMPARE(longest.size(), kMaxSealedPasswordBase64);
+    QTest::newRow("empty password") << shortest << true;
+    QTest::newRow("longest password") << longest << true;
+    QTest::newRow("empty") << QString() << false;
+    QTest::newRow("shorter than a box") << QString::fromLatin1(QByteArray(kSealedBoxOverheadBytes - 1, 'a').toBase64())
+                                        << false;
+    QTest::newRow("one byte too long") << sealedOfSize(kMaxConnectionPasswordBytes + 1) << false;
+    QTest::newRow("huge") << QString(kMaxAgentMessageBytes / 4, QLatin1Char('A')) << false;
+    QTest::newRow("not base64") << QString(shortest).replace(0, 1, QLatin1Char('*')) << false;
+    QTest::newRow("base64url") << QString(shortest).replace(0, 1, QLatin1Char('-')) << false;
+    QTest::newRow("spaces") << (QStringLiteral(" ") + shortest.mid(1)) << false;
+    QTest::newRow("non-Latin-1") << QString(shortest).replace(0, 1, QChar(0x263A)) << false;
+    QTest::newRow("no padding") << sealedOfSize(1).chopped(2) << false;
+    // The same bytes spelt with one of the unused bits before the padding set: not canonical.
+    QString unusedBits = sealedOfSize(1); // ...Wg==
+    QCOMPARE(unusedBits.right(3), QStringLiteral("g=="));
+    unusedBits[unusedBits.size() - 3] = QLatin1Char('h');
+    QCOMPARE(QByteArray::fromBase64(unusedBits.toLatin1()), QByteArray::fromBase64(sealedOfSize(1).toLatin1()));
+    QTest::newRow("padding bits set") << unusedBits << false;
+}
+
+void TestAgentMessages::sealedPasswordBounded() {
+    QFETCH(QString, sealed);
+    QFETCH(bool, valid);
+    QCOMPARE(isSealedPasswordWellFormed(sealed), valid);
+    RunOffer offer = sampleOffer();
+    offer.connection.password.reset();
+    offer.connection.sealedPassword = sealed;
+    const Decoded<AgentMessage> inOffer = decodeAgentMessage(encodeAgentMessage({4, false, offer}));
+    QCOMPARE(inOffer.ok(), valid);
+    if (!valid) {
+        QCOMPARE(inOffer.error().field, QStringLiteral("connection.sealedPassword"));
+    }
+    const Decoded<AgentMessage> inCheck = decodeAgentMessage(encodeAgentMessage(
+        {12, false, CheckCredentials{QStringLiteral("q1"), QStringLiteral("ann"), std::nullopt, sealed}}));
+    QCOMPARE(inCheck.ok(), valid);
+    if (!valid) {
+        QCOMPARE(inCheck.error().field, QStringLiteral("sealedPassword"));
+    }
+}
+
+void TestAgentMessages::plainPasswordBounded() {
+    const QString longest(kMaxConnectionPasswordChars, QLatin1Char('p'));
+    const QString tooLong = longest + QLatin1Char('p');
+    QVERIFY(decodeAgentMessage(
+                frameOf(withField(agentMessageToJson(samples().at(3)), QStringLiteral("connection.password"), longest)))
+                .ok());
+    const Decoded<AgentMessage> offer = decodeAgentMessage(
+        frameOf(withField(agentMessageToJson(samples().at(3)), QStringLiteral("connection.password"), tooLong)));
+    QVERIFY(!offer.ok());
+    QCOMPARE(offer.error().field, QStringLiteral("connection.password"));
+    const Decoded<AgentMessage> check = decodeAgentMessage(
+        frameOf(withField(agentMessageToJson(samples().at(11)), QStringLiteral("password"), tooLong)));
+    QVERIFY(!check.ok());
+    QCOMPARE(check.error().field, QStringLiteral("password"));
 }
 
 QTEST_GUILESS_MAIN(TestAgentMessages)
