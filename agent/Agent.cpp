@@ -12,6 +12,19 @@ namespace mr::agent {
 
 using namespace mr::protocol;
 
+namespace {
+
+/// The password in a `sealedPassword` (docs/api.md), opened with the machine's key; std::nullopt
+/// when the box does not open. The decoder has checked it is canonical base64 already.
+std::optional<QString> openSealedPassword(const Identity& identity, const QString& sealed) {
+    const std::optional<QByteArray> opened = identity.openSealed(QByteArray::fromBase64(sealed.toLatin1()));
+    if (!opened)
+        return std::nullopt;
+    return QString::fromUtf8(*opened);
+}
+
+} // namespace
+
 Agent::Agent(IdentityRecord record, Identity identity, SecretStore& secrets, Journal& journal, SessionMonitor& sessions,
              RunExecutor* executor, Options options, QObject* parent)
     : QObject(parent)
@@ -56,6 +69,8 @@ void Agent::start() {
             hello.os = QSysInfo::prettyProductName();
             hello.sessions = withAccount(m_sessions.sessions());
             hello.unfinished = m_abandoned;
+            // Connection passwords come sealed to our key (docs/api.md, `hello.features`).
+            hello.features = QStringList{Hello::kFeatureSealedSecrets};
             return hello;
         },
         this);
@@ -169,12 +184,35 @@ void Agent::onOffer(const RunOffer& offer) {
         m_channel->send(RunDecline{offer.runId, reason});
         return;
     }
+    // The executor gets the password itself: open a sealed one now, with the key the orchestrator
+    // sealed it to (it sends no offer while a key rotation is under way).
+    RunOffer opened = offer;
+    bool sealedToAnotherKey = false;
+    if (offer.connection.sealedPassword) {
+        opened.connection.password = openSealedPassword(m_identity, *offer.connection.sealedPassword);
+        opened.connection.sealedPassword.reset();
+        sealedToAnotherKey = !opened.connection.password;
+    }
     // Write-ahead: the journal knows the run started before the orchestrator does.
     m_journal.markRunning(offer.runId);
     m_running.insert(offer.runId, offer.runMode);
     qCInfo(lcChannel).noquote() << "accepting run" << offer.runId;
     m_channel->send(RunAccept{offer.runId});
-    m_executor->start(offer);
+    if (sealedToAnotherKey) {
+        // Accepted and failed rather than declined: a declined run would only come back sealed the
+        // same way until it timed out.
+        qCWarning(lcChannel).noquote() << "run" << offer.runId
+                                       << "fails: its connection's password does not open with this machine's key";
+        RunResult result;
+        result.runId = offer.runId;
+        result.status = RunStatus::Failed;
+        result.errorCode = QStringLiteral("CredentialsIncorrect");
+        result.errorMessage = QStringLiteral("The machine could not open the connection's password: it was sealed to "
+                                             "another key than this machine's. The run did not start.");
+        onFinished(result);
+        return;
+    }
+    m_executor->start(opened);
 }
 
 void Agent::onEvents(QList<RunEvent> events) {
@@ -209,7 +247,14 @@ void Agent::onFinished(const RunResult& result) {
 void Agent::onCheckCredentials(const CheckCredentials& request) {
     // Only a declared static session can answer here (API.md): it passes when the user is
     // USER. A real credential check needs the OS's authentication, which the agent does not do.
-    const bool ok = m_sessions.isStatic() && request.username == m_sessions.staticUser();
+    // A sealed password that does not open with our key is never ok.
+    bool opened = true;
+    if (request.sealedPassword) {
+        opened = openSealedPassword(m_identity, *request.sealedPassword).has_value();
+        if (!opened)
+            qCWarning(lcChannel) << "checkCredentials: the password does not open with this machine's key";
+    }
+    const bool ok = opened && m_sessions.isStatic() && request.username == m_sessions.staticUser();
     m_channel->send(CredentialsChecked{request.requestId, ok});
 }
 

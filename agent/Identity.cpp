@@ -138,6 +138,25 @@ bool Identity::verify(const QByteArray& publicKey, const QByteArray& message, co
                                        static_cast<unsigned long long>(message.size()), bytes(publicKey)) == 0;
 }
 
+std::optional<QByteArray> Identity::openSealed(const QByteArray& sealed) const {
+    ensureSodium();
+    if (sealed.size() < qsizetype(crypto_box_SEALBYTES) || m_secretKey.size() != crypto_sign_SECRETKEYBYTES)
+        return std::nullopt;
+    unsigned char curvePublicKey[crypto_box_PUBLICKEYBYTES];
+    unsigned char curveSecretKey[crypto_box_SECRETKEYBYTES];
+    if (crypto_sign_ed25519_pk_to_curve25519(curvePublicKey, bytes(m_publicKey)) != 0)
+        return std::nullopt;
+    crypto_sign_ed25519_sk_to_curve25519(curveSecretKey, bytes(m_secretKey));
+    QByteArray opened(sealed.size() - qsizetype(crypto_box_SEALBYTES), Qt::Uninitialized);
+    const bool ok =
+        crypto_box_seal_open(reinterpret_cast<unsigned char*>(opened.data()), bytes(sealed),
+                             static_cast<unsigned long long>(sealed.size()), curvePublicKey, curveSecretKey) == 0;
+    sodium_memzero(curveSecretKey, sizeof curveSecretKey);
+    if (!ok)
+        return std::nullopt;
+    return opened;
+}
+
 QByteArray Identity::signAssertion(const QString& machineId, const QString& tokenEndpointUrl,
                                    const QDateTime& now) const {
     const qint64 iat = now.toSecsSinceEpoch();

@@ -63,6 +63,12 @@ public:
     /// True when @p signature is @p publicKey's signature of @p message.
     static bool verify(const QByteArray& publicKey, const QByteArray& message, const QByteArray& signature);
 
+    /// Opens a libsodium sealed box (crypto_box_seal) made for this key: the orchestrator seals
+    /// connection passwords to the X25519 form of the machine's Ed25519 public key
+    /// (`sealedPassword`, docs/api.md). std::nullopt when it does not open (sealed to another
+    /// key, e.g. the one before a rotation, or damaged).
+    std::optional<QByteArray> openSealed(const QByteArray& sealed) const;
+
     /// The client assertion: a JWT (header {"alg":"EdDSA","typ":"JWT"}) with iss = sub =
     /// @p machineId, aud = @p tokenEndpointUrl, iat = @p now, exp = iat + 120 s, a random jti
     /// and the claim `fingerprint`.

@@ -9,6 +9,7 @@
 #include "orchestrator/api/ControlPlane.h"
 #include "orchestrator/auth/Crypto.h"
 #include "protocol/Connection.h"
+#include "protocol/Limits.h"
 
 #include <QJsonArray>
 #include <QSqlQuery>
@@ -92,7 +93,7 @@ HttpResponse postConnection(Context& ctx) {
             throw ApiError::badRequest(QStringLiteral("password"),
                                        QStringLiteral("A password connection needs the field 'password'."));
         password = p.toString();
-        if (password.size() > 1024)
+        if (password.size() > protocol::kMaxConnectionPasswordChars)
             throw ApiError::badRequest(QStringLiteral("password"), QStringLiteral("The password is too long."));
     }
 

@@ -1,5 +1,7 @@
 #include "orchestrator/auth/Crypto.h"
 
+#include "protocol/Limits.h"
+
 #include <QCryptographicHash>
 
 #include <sodium.h>
@@ -53,6 +55,23 @@ bool constantTimeEquals(const QByteArray& a, const QByteArray& b) {
     if (a.isEmpty())
         return true;
     return sodium_memcmp(a.constData(), b.constData(), size_t(a.size())) == 0;
+}
+
+std::optional<QByteArray> sealToEd25519(const QByteArray& ed25519PublicKey, const QByteArray& message) {
+    static_assert(protocol::kSealedBoxOverheadBytes == crypto_box_SEALBYTES);
+    ensureSodium();
+    if (ed25519PublicKey.size() != crypto_sign_PUBLICKEYBYTES)
+        return std::nullopt;
+    unsigned char curvePublicKey[crypto_box_PUBLICKEYBYTES];
+    if (crypto_sign_ed25519_pk_to_curve25519(curvePublicKey,
+                                             reinterpret_cast<const unsigned char*>(ed25519PublicKey.constData())) != 0)
+        return std::nullopt;
+    QByteArray sealed(message.size() + qsizetype(crypto_box_SEALBYTES), Qt::Uninitialized);
+    if (crypto_box_seal(reinterpret_cast<unsigned char*>(sealed.data()),
+                        reinterpret_cast<const unsigned char*>(message.constData()),
+                        static_cast<unsigned long long>(message.size()), curvePublicKey) != 0)
+        return std::nullopt;
+    return sealed;
 }
 
 } // namespace mr::orch::crypto

@@ -25,5 +25,11 @@ QString tokenHash(const QString& token);
 /// Comparison that takes the same time whatever the contents (for equal sizes).
 bool constantTimeEquals(const QByteArray& a, const QByteArray& b);
 
+/// A libsodium sealed box (crypto_box_seal) of @p message for the holder of the Ed25519 key
+/// @p ed25519PublicKey (raw 32 bytes), whose X25519 form (crypto_sign_ed25519_pk_to_curve25519)
+/// it is sealed to: only that key's secret half opens it. std::nullopt when the key is not a
+/// usable Ed25519 public key.
+std::optional<QByteArray> sealToEd25519(const QByteArray& ed25519PublicKey, const QByteArray& message);
+
 } // namespace crypto
 } // namespace mr::orch

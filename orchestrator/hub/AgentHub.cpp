@@ -2,6 +2,7 @@
 
 #include "orchestrator/Services.h"
 #include "orchestrator/api/Connections.h"
+#include "orchestrator/auth/Crypto.h"
 #include "orchestrator/auth/Jwt.h"
 #include "orchestrator/auth/KeyRing.h"
 #include "orchestrator/auth/TokenService.h"
@@ -193,6 +194,42 @@ void AgentHub::sendAck(Link& link, qint64 seq) {
         link.socket->sendTextMessage(QString::fromUtf8(encodeAgentMessage(ackFor(seq))));
 }
 
+bool AgentHub::putPassword(const Link& link, const QString& password, std::optional<QString>* plain,
+                           std::optional<QString>* sealed) const {
+    if (!link.sealedSecrets) {
+        *plain = password; // API.md as written, for agents that do not open sealed boxes
+        sealed->reset();
+        return true;
+    }
+    if (link.keyRotationPending)
+        return false;
+    const std::optional<QByteArray> box = crypto::sealToEd25519(link.publicKey, password.toUtf8());
+    if (!box) {
+        qCWarning(lcHub) << "machine" << link.machineId << "has no usable public key; cannot seal a password to it";
+        return false;
+    }
+    plain->reset();
+    *sealed = QString::fromLatin1(box->toBase64());
+    return true;
+}
+
+void AgentHub::sendCheck(Link& link, const HeldCheck& check) {
+    if (!m_checks.contains(check.requestId))
+        return; // answered meanwhile (timed out)
+    CheckCredentials message{check.requestId, check.username, std::nullopt, std::nullopt};
+    if (!putPassword(link, check.password, &message.password, &message.sealedPassword)) {
+        const auto done = m_checks.take(check.requestId).done;
+        done(std::nullopt);
+        return;
+    }
+    send(link, std::move(message));
+}
+
+void AgentHub::sendRotateKey(Link& link) {
+    link.keyRotationPending = true;
+    send(link, RotateKey{});
+}
+
 bool AgentHub::sendTo(const QString& machineId, AgentMessageBody body) {
     auto it = m_links.find(machineId);
     if (it == m_links.end() || !it->welcomed)
@@ -334,10 +371,18 @@ void AgentHub::handle(Link& link, const AgentMessage& message) {
         const KeyRotated copy = *rotated;
         submitForMachine<bool>(
             machineId, [machineId, copy, now](Db& db) { return runs::applyKeyRotated(db, machineId, copy, now); },
-            [this, machineId, ackLater](bool ok) {
+            [this, machineId, generation, copy, ackLater](bool ok) {
                 ackLater();
                 if (ok) {
                     qCInfo(lcHub) << "machine" << machineId << "rotated its key";
+                    if (Link* l = linkFor(machineId, generation)) {
+                        // From now on passwords are sealed to the new key.
+                        l->publicKey = QByteArray::fromBase64(copy.publicKey.toLatin1());
+                        l->keyRotationPending = false;
+                        const QList<HeldCheck> held = std::exchange(l->heldChecks, {});
+                        for (const HeldCheck& check : held)
+                            sendCheck(*l, check);
+                    }
                     wake();
                 } else {
                     qCWarning(lcHub) << "machine" << machineId
@@ -358,6 +403,9 @@ void AgentHub::handleHello(Link& link, const Hello& hello, qint64 seq, bool want
         closeLink(link, QStringLiteral("hello names another machine than the token."));
         return;
     }
+    link.sealedSecrets = hello.declares(Hello::kFeatureSealedSecrets);
+    if (!hello.features.isEmpty())
+        qCInfo(lcHub).noquote() << "machine" << machineId << "declares the features" << hello.features.join(u' ');
     const QDateTime now = m_services.clock->now();
     submitForMachine<runs::HelloOutcome>(
         machineId,
@@ -378,9 +426,10 @@ void AgentHub::handleHello(Link& link, const Hello& hello, qint64 seq, bool want
             if (wantAck)
                 sendAck(*l, seq);
             l->welcomed = true;
+            l->publicKey = out.publicKey;
             send(*l, Welcome{out.settings, m_services.config.heartbeatSeconds});
             if (out.keyRotationRequested)
-                send(*l, RotateKey{});
+                sendRotateKey(*l);
             const QList<QByteArray> early = std::exchange(l->early, {});
             for (const QByteArray& frame : early)
                 onFrame(machineId, generation, frame);
@@ -463,8 +512,19 @@ void AgentHub::runDispatch() {
         [this, finished](QList<runs::Offer> offers) {
             for (runs::Offer& o : offers) {
                 const double latency = double(o.queuedAt.msecsTo(m_services.clock->now())) / 1000.0;
-                if (!sendTo(o.machineId, std::move(o.offer)))
+                auto link = m_links.find(o.machineId);
+                if (link == m_links.end() || !link->welcomed)
                     continue; // it left meanwhile; the offer times out and the run is queued again
+                OfferedConnection& connection = o.offer.connection;
+                const std::optional<QString> password = std::exchange(connection.password, std::nullopt);
+                if (password && !putPassword(*link, *password, &connection.password, &connection.sealedPassword)) {
+                    // A key rotation began after the run was claimed: the offer times out and the
+                    // run is queued again, offered once the new key is known.
+                    qCInfo(lcHub) << "run" << o.offer.runId << "not offered to machine" << o.machineId
+                                  << "now: its password cannot be sealed to the machine's key yet";
+                    continue;
+                }
+                send(*link, std::move(o.offer));
 #ifdef MR_HAVE_METRICS
                 if (m_services.metrics)
                     m_services.metrics->observeDispatchLatency(latency);
@@ -529,13 +589,18 @@ void AgentHub::checkCredentials(const QString& machineId, const QString& usernam
     QMetaObject::invokeMethod(
         this,
         [this, machineId, username, password, done = std::move(done)] {
-            const QString requestId = newId();
-            // TODO(sealing): the password goes opened for now; seal it to the machine's key.
-            if (m_stopped || !sendTo(machineId, CheckCredentials{requestId, username, password})) {
+            auto link = m_links.find(machineId);
+            if (m_stopped || link == m_links.end() || !link->welcomed) {
                 done(std::nullopt);
                 return;
             }
+            const HeldCheck check{newId(), username, password};
+            const QString requestId = check.requestId;
             m_checks.insert(requestId, CredentialCheck{done, machineId});
+            if (link->sealedSecrets && link->keyRotationPending)
+                link->heldChecks.append(check); // sealed and sent once the new key is known
+            else
+                sendCheck(*link, check);
             QTimer::singleShot(kCredentialsTimeoutMs, this, [this, requestId] {
                 auto it = m_checks.find(requestId);
                 if (it == m_checks.end())
@@ -571,7 +636,13 @@ void AgentHub::machineSettingsChanged(const QString& machineId) {
 
 void AgentHub::keyRotationRequested(const QString& machineId) {
     QMetaObject::invokeMethod(
-        this, [this, machineId] { sendTo(machineId, RotateKey{}); }, Qt::QueuedConnection);
+        this,
+        [this, machineId] {
+            auto link = m_links.find(machineId);
+            if (link != m_links.end() && link->welcomed)
+                sendRotateKey(*link);
+        },
+        Qt::QueuedConnection);
 }
 
 } // namespace mr::orch

@@ -69,6 +69,12 @@ public:
     static constexpr int kCredentialsTimeoutMs = 15'000;
 
 private:
+    /// A checkCredentials that waits for the machine's key rotation to end before it is sealed.
+    struct HeldCheck {
+        QString requestId;
+        QString username;
+        QString password;
+    };
     struct Link {
         QPointer<QWebSocket> socket;
         QString machineId;
@@ -78,6 +84,13 @@ private:
         QList<QByteArray> early;             ///< frames received before the welcome
         QList<runs::AckedItem> pendingAcked; ///< events/results not yet in a batch
         bool batchInFlight = false;
+        /// The hello declared `sealedSecrets`: passwords go as `sealedPassword`, sealed to publicKey.
+        bool sealedSecrets = false;
+        QByteArray publicKey; ///< the machine's current Ed25519 key (raw), from hello, then keyRotated
+        /// `rotateKey` was sent and no valid `keyRotated` applied yet: the agent may hold either key,
+        /// so nothing is sealed to it meanwhile (offers are withheld, credential checks held).
+        bool keyRotationPending = false;
+        QList<HeldCheck> heldChecks;
     };
 
     void adopt(QWebSocket* socket);
@@ -91,6 +104,16 @@ private:
     /// False when the machine is not connected (and welcomed) here.
     bool sendTo(const QString& machineId, protocol::AgentMessageBody body);
     void closeLink(Link& link, const QString& reason);
+    /// Puts a connection @p password into a message for @p link's agent: sealed to its current key
+    /// as @p sealed when it declared `sealedSecrets`, else as it is in @p plain. False when it
+    /// cannot go now (a key rotation is under way, or the stored key is unusable).
+    bool putPassword(const Link& link, const QString& password, std::optional<QString>* plain,
+                     std::optional<QString>* sealed) const;
+    /// Sends `checkCredentials` of a check registered in m_checks, or answers it with nullopt
+    /// when its password cannot be sealed.
+    void sendCheck(Link& link, const HeldCheck& check);
+    /// Sends `rotateKey` and holds sealing until the new key is known.
+    void sendRotateKey(Link& link);
     Link* linkFor(const QString& machineId, quint64 generation);
     void submit(std::function<void(Db&)> job);
     /// Runs @p job on a worker, then @p then here with its result, or @p failed when it threw.

@@ -107,12 +107,14 @@ HelloOutcome applyHello(Db& db, const QString& machineId, const protocol::Hello&
     HelloOutcome out;
     db.transaction([&] {
         const QString forUpdate = db.isPostgres() ? QStringLiteral(" FOR UPDATE") : QString();
-        QSqlQuery m = db.exec(QStringLiteral("SELECT key_rotation_requested FROM machines WHERE id = ?") + forUpdate,
-                              {machineId});
+        QSqlQuery m =
+            db.exec(QStringLiteral("SELECT key_rotation_requested, public_key FROM machines WHERE id = ?") + forUpdate,
+                    {machineId});
         if (!m.next())
             return;
         out.machineExists = true;
         out.keyRotationRequested = m.value(0).toBool();
+        out.publicKey = QByteArray::fromBase64(m.value(1).toString().toLatin1());
         db.exec(QStringLiteral("UPDATE machines SET online = TRUE, last_seen_at = ?, sessions = ?, version = ?, os = ? "
                                "WHERE id = ?"),
                 {isoUtc(now), sessionsJson(hello.sessions), hello.version, hello.os, machineId});

@@ -30,6 +30,7 @@ struct HelloOutcome {
     QStringList lostRuns;     ///< Running here, not listed as unfinished: now Failed MachineLost
     QStringList requeuedRuns; ///< offered here before the agent (re)connected: back in the queue
     bool keyRotationRequested = false;
+    QByteArray publicKey; ///< the machine's Ed25519 public key (raw 32 bytes): what passwords are sealed to
 };
 /// `hello`: the machine is online with these sessions, version and OS; the runs it does not list as
 /// unfinished are lost; its pending offers go back to the queue.

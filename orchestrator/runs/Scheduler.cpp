@@ -316,7 +316,8 @@ QList<Offer> dispatchPass(Db& db, const QDateTime& now, const QSet<QString>& con
             o.offer.connection.kind = signIn ? protocol::ConnectionKind::SignIn : protocol::ConnectionKind::Password;
             if (!signIn) {
                 o.offer.connection.username = connectionUser;
-                // TODO(sealing): seal to the machine's key (ARCHITECTURE.md); sent opened for now.
+                // Opened from the data key here; the hub seals it to the machine's key as it sends
+                // the offer (AgentHub::putPassword), for agents that declared sealedSecrets.
                 if (!sealed.isEmpty() && openPassword)
                     o.offer.connection.password = openPassword(sealed);
             }

@@ -13,7 +13,9 @@
 
 namespace mr::orch::runs {
 
-/// A run claimed for a machine (status Offered); the hub sends it as `runOffer`.
+/// A run claimed for a machine (status Offered); the hub sends it as `runOffer`. A password
+/// connection's password is in `offer.connection.password`, opened: the hub puts it into the
+/// message the way the machine's agent takes it (sealed to its key, or as it is).
 struct Offer {
     QString machineId;
     protocol::RunOffer offer;

@@ -20,6 +20,7 @@ private Q_SLOTS:
     void lockedSessionRaisesARecommendationUntilUsersAreDisconnected();
     void maintenanceModeHoldsRunsUntilSwitchedOff();
     void keyRotationOverTheWire();
+    void sealedPasswordOpensInTheAgent();
 
 private:
     QString flow(const QString& name, const QString& script, const QJsonArray& inputs = {},
@@ -362,6 +363,14 @@ void TestE2eRuns::keyRotationOverTheWire() {
     QVERIFY2(!machine.value(QStringLiteral("keyRotationRequested")).toBool(),
              QJsonDocument(machine).toJson(QJsonDocument::Compact).constData());
     QVERIFY(machine.value(QStringLiteral("keyCreatedAt")).toString() > before);
+    // The running agent opens a password sealed to its new key.
+    const QString live = connection(QStringLiteral("password"), QStringLiteral("robot"), QStringLiteral("pw-robot-1"));
+    const QJsonObject liveRun =
+        waitForStatus(trigger(flow(QStringLiteral("right-after-rotation"), QStringLiteral("log('sealed');")), live,
+                              QStringLiteral("unattended")),
+                      {QStringLiteral("Succeeded"), QStringLiteral("Failed")});
+    QVERIFY2(liveRun.value(QStringLiteral("status")).toString() == QLatin1String("Succeeded"),
+             QJsonDocument(liveRun).toJson(QJsonDocument::Compact).constData());
     // The new key works: a restarted agent signs in with it and runs a flow.
     m_agent->stop();
     QVERIFY(startAgent(QStringLiteral("static:alice:locked")));
@@ -370,6 +379,33 @@ void TestE2eRuns::keyRotationOverTheWire() {
     const QJsonObject done = waitForStatus(trigger(f, c, QStringLiteral("unattended")),
                                            {QStringLiteral("Succeeded"), QStringLiteral("Failed")});
     QCOMPARE(done.value(QStringLiteral("status")).toString(), QStringLiteral("Succeeded"));
+}
+
+void TestE2eRuns::sealedPasswordOpensInTheAgent() {
+    QVERIFY(startAgent(QStringLiteral("static:robot:locked")));
+    // The real agent declares sealedSecrets, so the orchestrator seals passwords to its key.
+    QTRY_VERIFY_WITH_TIMEOUT(m_orch->logText().contains(QLatin1String("declares the features sealedSecrets")), 10000);
+    const QString password = QStringLiteral("pw-sealed-%1").arg(QUuid::createUuid().toString(QUuid::Id128).left(8));
+    // POST /connections/{id}/test: the agent answers ok only when the sealed password opened.
+    const QString right = connection(QStringLiteral("password"), QStringLiteral("robot"), password);
+    const HttpAnswer ok = m_orch->request("POST", QStringLiteral("/api/v1/connections/%1/test").arg(right), m_token);
+    QVERIFY2(ok.status == 200, ok.body.constData());
+    QCOMPARE(ok.object().value(QStringLiteral("ok")), QJsonValue(true));
+    const QString other = connection(QStringLiteral("password"), QStringLiteral("mallory"), password);
+    const HttpAnswer refused =
+        m_orch->request("POST", QStringLiteral("/api/v1/connections/%1/test").arg(other), m_token);
+    QCOMPARE(refused.status, 400);
+    QCOMPARE(refused.errorCode(), QStringLiteral("CredentialsIncorrect"));
+    // A run (of another user than the locked session's, so nothing blocks it): the agent opens the
+    // password and runs the flow.
+    const QJsonObject done = waitForStatus(
+        trigger(flow(QStringLiteral("sealed"), QStringLiteral("log('ran');")), other, QStringLiteral("unattended")),
+        {QStringLiteral("Succeeded"), QStringLiteral("Failed")});
+    QVERIFY2(done.value(QStringLiteral("status")).toString() == QLatin1String("Succeeded"),
+             QJsonDocument(done).toJson(QJsonDocument::Compact).constData());
+    // Neither side ever logs the password.
+    QVERIFY(!m_orch->logText().contains(password));
+    QVERIFY(!m_agent->logText().contains(password));
 }
 
 QTEST_GUILESS_MAIN(TestE2eRuns)

@@ -65,6 +65,7 @@ public:
         t->m_publicKey = m_publicKey;
         t->m_secretKey = m_secretKey;
         t->m_fingerprint = m_fingerprint;
+        t->m_features = m_features;
         t->m_url = m_url;
         t->m_clock = m_clock;
         return t;
@@ -145,11 +146,54 @@ public:
         hello.os = QStringLiteral("Test OS 2");
         hello.sessions = sessions;
         hello.unfinished = unfinished;
+        hello.features = m_features;
         const qsizetype before = m_received.size();
-        send(hello);
+        if (m_features.isEmpty()) {
+            // Exactly API.md's hello: without the `features` addition.
+            QJsonObject json = protocol::agentMessageToJson(protocol::AgentMessage{m_nextSeq++, false, hello});
+            json.remove(QStringLiteral("features"));
+            sendRaw(QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Compact)));
+        } else {
+            send(hello);
+        }
         return !waitFor(QStringLiteral("welcome"), {}, 10'000, before).isEmpty();
     }
     void setVersion(const QString& v) { m_version = v; }
+    /// `hello.features` of the next hello (none by default: an agent as API.md has it).
+    void setFeatures(const QStringList& features) { m_features = features; }
+
+    /// The current secret key (raw 64-byte libsodium Ed25519 key), e.g. to keep the one before a
+    /// rotation.
+    QByteArray secretKey() const { return m_secretKey; }
+    /// Opens a `sealedPassword` (standard base64 of a crypto_box_seal box) with the X25519 form of
+    /// @p ed25519SecretKey, straight with libsodium (not the product's code); nullopt when it does
+    /// not open.
+    static std::optional<QString> openSealedWith(const QByteArray& ed25519SecretKey, const QString& sealedBase64) {
+        const auto decoded =
+            QByteArray::fromBase64Encoding(sealedBase64.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+        if (!decoded || decoded.decoded.size() < qsizetype(crypto_box_SEALBYTES) ||
+            ed25519SecretKey.size() != crypto_sign_SECRETKEYBYTES)
+            return std::nullopt;
+        const QByteArray& box = decoded.decoded;
+        unsigned char curvePk[crypto_box_PUBLICKEYBYTES];
+        unsigned char curveSk[crypto_box_SECRETKEYBYTES];
+        unsigned char edPk[crypto_sign_PUBLICKEYBYTES];
+        const auto* sk = reinterpret_cast<const unsigned char*>(ed25519SecretKey.constData());
+        crypto_sign_ed25519_sk_to_pk(edPk, sk);
+        if (crypto_sign_ed25519_pk_to_curve25519(curvePk, edPk) != 0 ||
+            crypto_sign_ed25519_sk_to_curve25519(curveSk, sk) != 0)
+            return std::nullopt;
+        QByteArray plain(box.size() - qsizetype(crypto_box_SEALBYTES), '\0');
+        if (crypto_box_seal_open(reinterpret_cast<unsigned char*>(plain.data()),
+                                 reinterpret_cast<const unsigned char*>(box.constData()), quint64(box.size()), curvePk,
+                                 curveSk) != 0)
+            return std::nullopt;
+        return QString::fromUtf8(plain);
+    }
+    /// openSealedWith() the current key.
+    std::optional<QString> openSealed(const QString& sealedBase64) const {
+        return openSealedWith(m_secretKey, sealedBase64);
+    }
 
     void disconnectNow() {
         if (m_socket) {
@@ -202,7 +246,8 @@ public:
         send(protocol::Heartbeat{sessions});
     }
 
-    /// Answers checkCredentials by this rule (no answer when unset).
+    /// Answers checkCredentials by this rule (no answer when unset), with the password opened when
+    /// it came sealed (and ok=false, without asking the rule, when it does not open).
     std::function<bool(const QString& username, const QString& password)> credentialsRule;
 
     /// Every message received, in order.
@@ -282,8 +327,10 @@ private:
         const QJsonObject o = QJsonDocument::fromJson(text.toUtf8()).object();
         m_received.append(o);
         if (o.value(QStringLiteral("type")).toString() == QLatin1String("checkCredentials") && credentialsRule) {
-            const bool ok = credentialsRule(o.value(QStringLiteral("username")).toString(),
-                                            o.value(QStringLiteral("password")).toString());
+            std::optional<QString> password = o.value(QStringLiteral("password")).toString();
+            if (o.contains(QStringLiteral("sealedPassword")))
+                password = openSealed(o.value(QStringLiteral("sealedPassword")).toString());
+            const bool ok = password && credentialsRule(o.value(QStringLiteral("username")).toString(), *password);
             send(protocol::CredentialsChecked{o.value(QStringLiteral("requestId")).toString(), ok});
         }
     }
@@ -292,6 +339,7 @@ private:
     QUrl m_url;
     orch::OffsetClock* m_clock = nullptr;
     QString m_id, m_fingerprint, m_version = QStringLiteral("1.0.0");
+    QStringList m_features;
     QByteArray m_publicKey, m_secretKey;
     std::unique_ptr<QWebSocket> m_socket;
     qint64 m_nextSeq = 1;

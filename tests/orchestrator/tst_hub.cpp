@@ -1,6 +1,7 @@
 // The agent hub over a real WebSocket, on SQLite and PostgreSQL: the upgrade check, hello, settings,
-// take-over, idempotent events and results, cancel, key rotation, credential checks, liveness and
-// a restart of the orchestrator with a run in progress.
+// take-over, idempotent events and results, cancel, key rotation, credential checks, passwords
+// sealed to the machine's key (hello.features), liveness and a restart of the orchestrator with a
+// run in progress.
 
 #include "TestAgent.h"
 
@@ -157,8 +158,10 @@ private Q_SLOTS:
                  QStringLiteral("hunter2"));
         QCOMPARE(offer.value(QStringLiteral("connection")).toObject().value(QStringLiteral("username")).toString(),
                  QStringLiteral("robot"));
+        // An agent that declared no features gets the password as API.md has it.
         QCOMPARE(offer.value(QStringLiteral("connection")).toObject().value(QStringLiteral("password")).toString(),
                  QStringLiteral("pa55word"));
+        QVERIFY(!offer.value(QStringLiteral("connection")).toObject().contains(QStringLiteral("sealedPassword")));
         agent->accept(run);
         QTRY_COMPARE(w.status(run), QStringLiteral("Running"));
         const qint64 a = agent->event(run, 1, QStringLiteral("one"));
@@ -238,6 +241,153 @@ private Q_SLOTS:
         QCOMPARE(*good, std::optional<bool>(true));
         QCOMPARE(*bad, std::optional<bool>(false));
         QCOMPARE(*absent, std::optional<bool>());
+        // No features declared: the password itself, as API.md has it.
+        for (const QJsonObject& check : agent->receivedOfType(QStringLiteral("checkCredentials"))) {
+            QVERIFY(check.value(QStringLiteral("password")).isString());
+            QVERIFY(!check.contains(QStringLiteral("sealedPassword")));
+        }
+    }
+
+    void offeredPasswordIsSealedForAgentsThatDeclareIt() {
+        TestServer server;
+        MR_START_TEST_SERVER(server);
+        RunWorld w(server);
+        auto sealing = w.agent(QStringLiteral("sealing"));
+        auto plain = w.agent(QStringLiteral("plain"));
+        QVERIFY(sealing && plain);
+        sealing->setFeatures({QStringLiteral("sealedSecrets")});
+        QVERIFY(sealing->connectAndHello({}) && plain->connectAndHello({}));
+
+        const QString sealedRun = w.run(w.connection(sealing->id()), QStringLiteral("unattended"));
+        const QJsonObject offer = sealing->waitForOffer(sealedRun);
+        QVERIFY(!offer.isEmpty());
+        const QJsonObject connection = offer.value(QStringLiteral("connection")).toObject();
+        QVERIFY2(!connection.contains(QStringLiteral("password")), QJsonDocument(connection).toJson().constData());
+        QCOMPARE(connection.value(QStringLiteral("username")).toString(), QStringLiteral("robot"));
+        const QString sealed = connection.value(QStringLiteral("sealedPassword")).toString();
+        QVERIFY(!sealed.isEmpty());
+        QCOMPARE(sealing->openSealed(sealed), std::optional<QString>(QStringLiteral("pa55word")));
+        // Sealed to this machine's key: another machine's key does not open it.
+        QCOMPARE(TestAgent::openSealedWith(plain->secretKey(), sealed), std::optional<QString>());
+        // The frame passes the protocol's strict decoder.
+        const auto decoded = mr::protocol::decodeAgentMessage(QJsonDocument(offer).toJson(QJsonDocument::Compact));
+        QVERIFY2(decoded.ok(), qPrintable(decoded.ok() ? QString() : decoded.error().message()));
+        const auto& decodedOffer = std::get<mr::protocol::RunOffer>(decoded.value().body);
+        QCOMPARE(decodedOffer.connection.sealedPassword, std::optional<QString>(sealed));
+        QCOMPARE(decodedOffer.connection.password, std::optional<QString>());
+        sealing->accept(sealedRun);
+        QTRY_COMPARE(w.status(sealedRun), QStringLiteral("Running"));
+
+        // The agent next to it declared nothing: the password as before, nothing sealed.
+        const QString plainRun = w.run(w.connection(plain->id()), QStringLiteral("unattended"));
+        const QJsonObject plainOffer = plain->waitForOffer(plainRun);
+        QVERIFY(!plainOffer.isEmpty());
+        const QJsonObject plainConnection = plainOffer.value(QStringLiteral("connection")).toObject();
+        QCOMPARE(plainConnection.value(QStringLiteral("password")).toString(), QStringLiteral("pa55word"));
+        QVERIFY(!plainConnection.contains(QStringLiteral("sealedPassword")));
+    }
+
+    void credentialCheckIsSealedForAgentsThatDeclareIt() {
+        TestServer server;
+        MR_START_TEST_SERVER(server);
+        RunWorld w(server);
+        auto sealing = w.agent(QStringLiteral("sealing"));
+        auto plain = w.agent(QStringLiteral("plain"));
+        QVERIFY(sealing && plain);
+        sealing->setFeatures({QStringLiteral("sealedSecrets")});
+        QVERIFY(sealing->connectAndHello({}) && plain->connectAndHello({}));
+        const auto rule = [](const QString& user, const QString& password) {
+            return user == QLatin1String("robot") && password == QLatin1String("right");
+        };
+        sealing->credentialsRule = rule;
+        plain->credentialsRule = rule;
+        mr::orch::RunEngine* engine = server.server().services().engine;
+        std::optional<std::optional<bool>> good, bad, plainGood;
+        engine->checkCredentials(sealing->id(), QStringLiteral("robot"), QStringLiteral("right"),
+                                 [&](std::optional<bool> ok) { good = ok; });
+        engine->checkCredentials(sealing->id(), QStringLiteral("robot"), QStringLiteral("wrong"),
+                                 [&](std::optional<bool> ok) { bad = ok; });
+        engine->checkCredentials(plain->id(), QStringLiteral("robot"), QStringLiteral("right"),
+                                 [&](std::optional<bool> ok) { plainGood = ok; });
+        QTRY_VERIFY(good && bad && plainGood);
+        // The test agent answers ok only for "right": the sealed box opened with its key.
+        QCOMPARE(*good, std::optional<bool>(true));
+        QCOMPARE(*bad, std::optional<bool>(false));
+        QCOMPARE(*plainGood, std::optional<bool>(true));
+
+        const QList<QJsonObject> checks = sealing->receivedOfType(QStringLiteral("checkCredentials"));
+        QCOMPARE(checks.size(), qsizetype(2));
+        QStringList opened;
+        for (const QJsonObject& check : checks) {
+            QVERIFY(!check.contains(QStringLiteral("password")));
+            QCOMPARE(check.value(QStringLiteral("username")).toString(), QStringLiteral("robot"));
+            const std::optional<QString> password =
+                sealing->openSealed(check.value(QStringLiteral("sealedPassword")).toString());
+            QVERIFY(password);
+            opened.append(*password);
+            QVERIFY(mr::protocol::decodeAgentMessage(QJsonDocument(check).toJson(QJsonDocument::Compact)).ok());
+        }
+        opened.sort();
+        QCOMPARE(opened, (QStringList{QStringLiteral("right"), QStringLiteral("wrong")}));
+
+        const QList<QJsonObject> plainChecks = plain->receivedOfType(QStringLiteral("checkCredentials"));
+        QCOMPARE(plainChecks.size(), qsizetype(1));
+        QCOMPARE(plainChecks.first().value(QStringLiteral("password")).toString(), QStringLiteral("right"));
+        QVERIFY(!plainChecks.first().contains(QStringLiteral("sealedPassword")));
+    }
+
+    void sealingFollowsAKeyRotation() {
+        TestServer server;
+        MR_START_TEST_SERVER(server);
+        RunWorld w(server);
+        auto agent = w.agent();
+        QVERIFY(agent);
+        agent->setFeatures({QStringLiteral("sealedSecrets")});
+        QVERIFY(agent->connectAndHello({}));
+        agent->credentialsRule = [](const QString& user, const QString& password) {
+            return user == QLatin1String("robot") && password == QLatin1String("right");
+        };
+        const QByteArray oldKey = agent->secretKey();
+        const HttpResult r =
+            w.cp.send("POST", QStringLiteral("/api/v1/machines/%1/rotate-key").arg(agent->id()), {}, w.maker);
+        QVERIFY2(r.status == 202, qPrintable(describe(r)));
+        QVERIFY(!agent->waitFor(QStringLiteral("rotateKey")).isEmpty());
+
+        // While the rotation is under way the agent may hold either key: the check waits.
+        mr::orch::RunEngine* engine = server.server().services().engine;
+        std::optional<std::optional<bool>> during;
+        engine->checkCredentials(agent->id(), QStringLiteral("robot"), QStringLiteral("right"),
+                                 [&](std::optional<bool> ok) { during = ok; });
+        const QString run = w.run(w.connection(agent->id()), QStringLiteral("unattended"));
+        QTest::qWait(1000);
+        QVERIFY(agent->receivedOfType(QStringLiteral("checkCredentials")).isEmpty());
+        QVERIFY(!during);
+
+        const auto rotated = agent->rotateKey(); // the test agent holds the new key from now on
+        agent->send(rotated);
+        QTRY_VERIFY(during);
+        QCOMPARE(*during, std::optional<bool>(true));
+        const QList<QJsonObject> checks = agent->receivedOfType(QStringLiteral("checkCredentials"));
+        QCOMPARE(checks.size(), qsizetype(1));
+        const QString sealedCheck = checks.first().value(QStringLiteral("sealedPassword")).toString();
+        QCOMPARE(agent->openSealed(sealedCheck), std::optional<QString>(QStringLiteral("right")));
+        QCOMPARE(TestAgent::openSealedWith(oldKey, sealedCheck), std::optional<QString>());
+
+        const QJsonObject offer = agent->waitForOffer(run);
+        QVERIFY(!offer.isEmpty());
+        const QString sealed =
+            offer.value(QStringLiteral("connection")).toObject().value(QStringLiteral("sealedPassword")).toString();
+        QCOMPARE(agent->openSealed(sealed), std::optional<QString>(QStringLiteral("pa55word")));
+        QCOMPARE(TestAgent::openSealedWith(oldKey, sealed), std::optional<QString>());
+
+        // A new connection of the machine after the rotation seals to the new key as well.
+        agent->disconnectNow();
+        QVERIFY(agent->connectAndHello({}));
+        std::optional<std::optional<bool>> after;
+        engine->checkCredentials(agent->id(), QStringLiteral("robot"), QStringLiteral("right"),
+                                 [&](std::optional<bool> ok) { after = ok; });
+        QTRY_VERIFY(after);
+        QCOMPARE(*after, std::optional<bool>(true));
     }
 
     void silentMachineGoesOfflineThenItsRunIsLost() {
