@@ -7,6 +7,7 @@
 
 Q_DECLARE_LOGGING_CATEGORY(lcChannel)
 Q_DECLARE_LOGGING_CATEGORY(lcJournal)
+Q_DECLARE_LOGGING_CATEGORY(lcIdentity)
 
 namespace mr::agent {
 
@@ -76,11 +77,17 @@ void Agent::start() {
         this);
 
     connect(m_tokens, &MachineTokenClient::tokenChanged, this, [this](const QString& token) {
+        settleKeys();
         m_channel->setToken(token);
         if (m_channel->state() == Channel::State::Stopped && !m_stopping)
             m_channel->start();
     });
     connect(m_tokens, &MachineTokenClient::refused, this, &Agent::fatal);
+    connect(m_tokens, &MachineTokenClient::identitySwapped, this, [this](const Identity& current) {
+        m_identity = current;
+        if (m_nextKey && current.publicKey() == m_nextKey->publicKey())
+            finishRotation(); // the orchestrator has the new key: its ack was lost on the way
+    });
     connect(m_channel, &Channel::connectFailed, this, [this](const QString&) {
         // Qt 6.4 does not expose the upgrade's HTTP status; a refused upgrade (401) is most
         // likely an expired or revoked token, so get a fresh one before the next attempt. A
@@ -91,6 +98,10 @@ void Agent::start() {
         if (state != Channel::State::Online) {
             m_inFlight.clear();
             m_sentEntries.clear();
+            // An unacknowledged keyRotated went down with the connection: the rotation stays
+            // unresolved (both keys kept) until a token or a new rotation settles it.
+            m_rotationSeq = 0;
+            m_nextKey.reset();
         }
         Q_EMIT stateChanged(state, seconds, reason);
     });
@@ -111,7 +122,17 @@ void Agent::start() {
         connect(m_executor, &RunExecutor::eventsReady, this, &Agent::onEvents);
         connect(m_executor, &RunExecutor::runFinished, this, &Agent::onFinished);
     }
-    m_tokens->start();
+    // A rotation a previous process left unresolved: both keys are kept, and the token client
+    // tries the other when the orchestrator refuses the current one.
+    m_secrets.read(SecretKey::PreviousPrivateKey, [this](const SecretResult& previous) {
+        if (previous.ok) {
+            if (auto other = Identity::fromSecretKey(previous.value, m_identity.fingerprintValue())) {
+                qCInfo(lcIdentity) << "a key rotation was left unresolved; keeping both keys until it is settled";
+                m_tokens->setAlternate(*other);
+            }
+        }
+        m_tokens->start();
+    });
 }
 
 void Agent::onOnline(const Welcome& welcome) {
@@ -137,6 +158,8 @@ void Agent::sendEntry(const JournalEntry& entry) {
 }
 
 void Agent::onAck(qint64 seq) {
+    if (m_rotationSeq != 0 && seq == m_rotationSeq)
+        return finishRotation();
     const qint64 id = m_inFlight.take(seq);
     if (id == 0)
         return;
@@ -259,21 +282,64 @@ void Agent::onCheckCredentials(const CheckCredentials& request) {
 }
 
 void Agent::onRotateKey() {
-    Identity::Rotation rotation = m_identity.rotate();
+    if (m_rotationSeq != 0) {
+        qCInfo(lcChannel) << "a key rotation is already under way; this request waits for it";
+        return;
+    }
+    const Identity::Rotation rotation = m_identity.rotate();
+    const Identity current = m_identity;
     const Identity next = rotation.next;
     const QByteArray signature = rotation.signature;
-    // Keep the new key before announcing it: a key the orchestrator has but we lost would lock
-    // the machine out for good.
-    m_secrets.write(SecretKey::PrivateKey, next.secretKey(), [this, next, signature](const SecretResult& stored) {
-        if (!stored.ok) {
-            qCWarning(lcChannel).noquote() << "cannot rotate the key:" << stored.error;
-            return;
-        }
-        m_identity = next;
-        m_tokens->setIdentity(next);
-        m_channel->send(KeyRotated{next.publicKeyBase64(), QString::fromLatin1(signature.toBase64())});
-        qCInfo(lcChannel) << "key rotated";
+    // Both keys are kept before the new one is announced, and the old one stays in use until
+    // the orchestrator acknowledges keyRotated: whichever of the two it ends up holding, the
+    // machine can still sign in.
+    m_secrets.write(
+        SecretKey::PreviousPrivateKey, current.secretKey(), [this, current, next, signature](const SecretResult& kept) {
+            if (!kept.ok) {
+                qCWarning(lcChannel).noquote() << "cannot rotate the key:" << kept.error;
+                return;
+            }
+            m_secrets.write(
+                SecretKey::PrivateKey, next.secretKey(), [this, current, next, signature](const SecretResult& stored) {
+                    if (!stored.ok) {
+                        qCWarning(lcChannel).noquote() << "cannot rotate the key:" << stored.error;
+                        return;
+                    }
+                    m_tokens->setAlternate(next);
+                    const qint64 seq = m_channel->send(
+                        KeyRotated{next.publicKeyBase64(), QString::fromLatin1(signature.toBase64())}, true);
+                    if (seq <= 0)
+                        return; // offline: the orchestrator asks again after the next hello
+                    m_nextKey = next;
+                    m_rotationSeq = seq;
+                    qCInfo(lcChannel) << "new key announced; waiting for the orchestrator to store it";
+                });
+        });
+}
+
+void Agent::finishRotation() {
+    if (!m_nextKey)
+        return;
+    m_identity = *m_nextKey;
+    m_nextKey.reset();
+    m_rotationSeq = 0;
+    m_tokens->setIdentity(m_identity);
+    m_tokens->setAlternate(std::nullopt);
+    m_secrets.remove(SecretKey::PreviousPrivateKey, [](const SecretResult&) {});
+    qCInfo(lcChannel) << "key rotated";
+}
+
+void Agent::settleKeys() {
+    if (!m_tokens->hasAlternate() || m_rotationSeq != 0)
+        return;
+    m_identity = m_tokens->identity();
+    m_tokens->setAlternate(std::nullopt);
+    const QByteArray key = m_identity.secretKey();
+    m_secrets.write(SecretKey::PrivateKey, key, [this](const SecretResult& stored) {
+        if (stored.ok)
+            m_secrets.remove(SecretKey::PreviousPrivateKey, [](const SecretResult&) {});
     });
+    qCInfo(lcIdentity) << "the key rotation is settled: the orchestrator holds this machine's current key";
 }
 
 void Agent::shutdown() {

@@ -102,6 +102,11 @@ private:
     void onFinished(const mr::protocol::RunResult& result);
     void onAck(qint64 seq);
     void onRotateKey();
+    /// The orchestrator stored the new key (keyRotated acknowledged, or it took the new key).
+    void finishRotation();
+    /// A token came with the current key while no rotation is in flight: that key is the one
+    /// the orchestrator holds; keep it and forget the other.
+    void settleKeys();
     void onCheckCredentials(const mr::protocol::CheckCredentials& request);
     QList<mr::protocol::MachineSession> withAccount(QList<mr::protocol::MachineSession> sessions) const;
     QString declineReason(const mr::protocol::RunOffer& offer) const;
@@ -112,6 +117,8 @@ private:
 
     IdentityRecord m_record;
     Identity m_identity;
+    std::optional<Identity> m_nextKey; ///< made by a rotation, announced, not yet acknowledged
+    qint64 m_rotationSeq = 0;          ///< the keyRotated message awaiting its ack
     SecretStore& m_secrets;
     Journal& m_journal;
     SessionMonitor& m_sessions;

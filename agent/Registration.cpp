@@ -168,6 +168,7 @@ void MachineTokenClient::refreshNow() {
 }
 
 void MachineTokenClient::retryLater(const QString& why) {
+    m_swapped = false;
     // Full jitter, 1 s doubling to 60 s, as the channel's reconnect.
     const int cap = std::min(kMaxRetrySeconds, 1 << std::min(m_failures, 6));
     ++m_failures;
@@ -201,6 +202,7 @@ void MachineTokenClient::request() {
             if (token.isEmpty())
                 return retryLater(tr("the token endpoint answered without a token"));
             m_failures = 0;
+            m_swapped = false;
             m_token = token;
             m_timer.start(std::max(5, expiresIn - kRefreshMarginSeconds) * 1000);
             qCInfo(lcIdentity) << "machine token received, valid for" << expiresIn << "s";
@@ -212,6 +214,16 @@ void MachineTokenClient::request() {
             qCCritical(lcIdentity).noquote() << reply.describe();
             return Q_EMIT refused(mr::protocol::ExitCode::AuthenticationRefused, kMismatchMessage);
         }
+        if (reply.status == 401 && code == QLatin1String("Unauthenticated") &&
+            !reply.errorMessage().contains(QLatin1String("used already")) && m_alternate && !m_swapped) {
+            // An unresolved key rotation: the orchestrator holds the other key. Try it once.
+            qCWarning(lcIdentity) << "the orchestrator refused this key; trying the other key of the rotation";
+            std::swap(m_identity, *m_alternate);
+            m_swapped = true;
+            Q_EMIT identitySwapped(m_identity);
+            return request();
+        }
+        m_swapped = false;
         if (reply.status == 401 && code == QLatin1String("Unauthenticated") &&
             !reply.errorMessage().contains(QLatin1String("used already"))) {
             qCCritical(lcIdentity).noquote() << reply.describe();

@@ -73,6 +73,12 @@ public:
     QString token() const { return m_token; }
     /// Replaces the key after a rotation.
     void setIdentity(const Identity& identity) { m_identity = identity; }
+    const Identity& identity() const { return m_identity; }
+    /// The other key while a key rotation is unresolved (the orchestrator may hold either):
+    /// when the orchestrator refuses the current key, the client tries this one before giving
+    /// up, and swaps them when it works (identitySwapped).
+    void setAlternate(std::optional<Identity> alternate) { m_alternate = std::move(alternate); }
+    bool hasAlternate() const { return m_alternate.has_value(); }
 
     static constexpr int kRefreshMarginSeconds = 60;
     static constexpr int kMaxRetrySeconds = 60;
@@ -84,6 +90,8 @@ Q_SIGNALS:
     void tokenChanged(const QString& token);
     /// Exit code 3 and the message to end with: this installation cannot sign in any more.
     void refused(int exitCode, const QString& message);
+    /// The orchestrator took the alternate key: it is current now, the former one the alternate.
+    void identitySwapped(const mr::agent::Identity& current);
 
 private:
     void request();
@@ -92,6 +100,8 @@ private:
     RestClient& m_rest;
     IdentityRecord m_record;
     Identity m_identity;
+    std::optional<Identity> m_alternate;
+    bool m_swapped = false; ///< this request already tried the alternate
     QString m_token;
     QTimer m_timer;
     int m_failures = 0;

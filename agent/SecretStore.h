@@ -37,6 +37,9 @@ public:
 /// The names the agent stores its secrets under.
 namespace SecretKey {
 inline const QString PrivateKey = QStringLiteral("privateKey");
+/// The key before an unresolved rotation (the orchestrator may still hold it); removed once the
+/// orchestrator has confirmed one of the two.
+inline const QString PreviousPrivateKey = QStringLiteral("previousPrivateKey");
 inline const QString MachineToken = QStringLiteral("machineToken");
 } // namespace SecretKey
 

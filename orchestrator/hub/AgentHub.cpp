@@ -372,7 +372,9 @@ void AgentHub::handle(Link& link, const AgentMessage& message) {
         submitForMachine<bool>(
             machineId, [machineId, copy, now](Db& db) { return runs::applyKeyRotated(db, machineId, copy, now); },
             [this, machineId, generation, copy, ackLater](bool ok) {
-                ackLater();
+                // Acknowledged only once stored: the agent keeps its old key until then.
+                if (ok)
+                    ackLater();
                 if (ok) {
                     qCInfo(lcHub) << "machine" << machineId << "rotated its key";
                     if (Link* l = linkFor(machineId, generation)) {
@@ -639,7 +641,9 @@ void AgentHub::keyRotationRequested(const QString& machineId) {
         this,
         [this, machineId] {
             auto link = m_links.find(machineId);
-            if (link != m_links.end() && link->welcomed)
+            // One rotation at a time: a second request while one is under way would make the
+            // agent sign its next key with a key the orchestrator never stored.
+            if (link != m_links.end() && link->welcomed && !link->keyRotationPending)
                 sendRotateKey(*link);
         },
         Qt::QueuedConnection);

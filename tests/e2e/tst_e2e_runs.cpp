@@ -1,6 +1,8 @@
 // End to end: the real orchestrator and the real head-less agent as processes on loopback, a flow
 // triggered over the HTTP API and run by the agent (issue: the agent, "End-to-end tests").
 #include "E2eHarness.h"
+#include "agent/FileSecretStore.h"
+#include "agent/Identity.h"
 
 #include <QFile>
 
@@ -20,6 +22,7 @@ private Q_SLOTS:
     void lockedSessionRaisesARecommendationUntilUsersAreDisconnected();
     void maintenanceModeHoldsRunsUntilSwitchedOff();
     void keyRotationOverTheWire();
+    void unresolvedKeyRotationFallsBackToTheStoredKey();
     void sealedPasswordOpensInTheAgent();
 
 private:
@@ -379,6 +382,66 @@ void TestE2eRuns::keyRotationOverTheWire() {
     const QJsonObject done = waitForStatus(trigger(f, c, QStringLiteral("unattended")),
                                            {QStringLiteral("Succeeded"), QStringLiteral("Failed")});
     QCOMPARE(done.value(QStringLiteral("status")).toString(), QStringLiteral("Succeeded"));
+}
+
+namespace {
+
+/// The agent's secret file, read and written the way the agent does.
+std::optional<QByteArray> readSecret(mr::agent::FileSecretStore& store, const QString& key) {
+    std::optional<QByteArray> value;
+    bool done = false;
+    store.read(key, [&](const mr::agent::SecretResult& r) {
+        if (r.ok)
+            value = r.value;
+        done = true;
+    });
+    QDeadlineTimer deadline(5000);
+    while (!done && !deadline.hasExpired())
+        QTest::qWait(5);
+    return value;
+}
+
+bool writeSecret(mr::agent::FileSecretStore& store, const QString& key, const QByteArray& value) {
+    bool ok = false;
+    bool done = false;
+    store.write(key, value, [&](const mr::agent::SecretResult& r) {
+        ok = r.ok;
+        done = true;
+    });
+    QDeadlineTimer deadline(5000);
+    while (!done && !deadline.hasExpired())
+        QTest::qWait(5);
+    return ok;
+}
+
+} // namespace
+
+// The agent stored a new key and then lost its keyRotated (the connection dropped, the process
+// died): the orchestrator still holds the old key. The agent must not lock itself out: it tries
+// the key it kept, settles on it, and works on.
+void TestE2eRuns::unresolvedKeyRotationFallsBackToTheStoredKey() {
+    mr::agent::FileSecretStore store(m_agent->stateDir());
+    const std::optional<QByteArray> held = readSecret(store, mr::agent::SecretKey::PrivateKey);
+    QVERIFY(held);
+    const auto identity = mr::agent::Identity::fromSecretKey(*held, QStringLiteral("any"));
+    QVERIFY(identity);
+    const QByteArray lost = identity->rotate().next.secretKey();
+    QVERIFY(writeSecret(store, mr::agent::SecretKey::PreviousPrivateKey, *held));
+    QVERIFY(writeSecret(store, mr::agent::SecretKey::PrivateKey, lost));
+
+    QVERIFY(m_agent->start({QStringLiteral("--session-source"), QStringLiteral("static:alice:locked")}));
+    const QString f = flow(QStringLiteral("after-lost-rotation"), QStringLiteral("log('still here');"));
+    const QString c = connection(QStringLiteral("password"), QStringLiteral("robot"), QStringLiteral("pw-robot-1"));
+    const QJsonObject done = waitForStatus(trigger(f, c, QStringLiteral("unattended")),
+                                           {QStringLiteral("Succeeded"), QStringLiteral("Failed")}, 60000);
+    QVERIFY2(done.value(QStringLiteral("status")).toString() == QLatin1String("Succeeded"),
+             qPrintable(m_agent->logText().right(2000)));
+    QVERIFY(m_agent->running());
+    QVERIFY(m_agent->logText().contains(QLatin1String("the key rotation is settled")));
+    // Settled: the key the orchestrator holds is the stored one again, and only it is kept.
+    m_agent->stop();
+    QCOMPARE(readSecret(store, mr::agent::SecretKey::PrivateKey), held);
+    QVERIFY(!readSecret(store, mr::agent::SecretKey::PreviousPrivateKey));
 }
 
 void TestE2eRuns::sealedPasswordOpensInTheAgent() {

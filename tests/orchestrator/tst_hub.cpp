@@ -209,15 +209,26 @@ private Q_SLOTS:
             w.cp.send("POST", QStringLiteral("/api/v1/machines/%1/rotate-key").arg(agent->id()), {}, w.maker);
         QVERIFY2(r.status == 202, qPrintable(describe(r)));
         QVERIFY(!agent->waitFor(QStringLiteral("rotateKey")).isEmpty());
+        // A second request while the first is under way does not start a second rotation.
+        QCOMPARE(
+            w.cp.send("POST", QStringLiteral("/api/v1/machines/%1/rotate-key").arg(agent->id()), {}, w.maker).status,
+            202);
         const QString run = w.run(w.connection(agent->id()), QStringLiteral("unattended"));
         QTest::qWait(1500);
         QVERIFY(!agent->offered(run)); // like maintenance until the key is rotated (R7)
+        QCOMPARE(agent->receivedOfType(QStringLiteral("rotateKey")).size(), 1);
         const auto rotated = agent->rotateKey();
-        agent->send(rotated);
+        const qint64 seq = agent->send(rotated, true);
         QVERIFY(!agent->waitForOffer(run).isEmpty());
+        QTRY_VERIFY(agent->acked(seq)); // acknowledged once stored: the agent may drop its old key
         QCOMPARE(w.machineValue(agent->id(), QStringLiteral("public_key")).toString(), rotated.publicKey);
         // The new key signs the next machine token.
         QVERIFY(!agent->fetchToken().isEmpty());
+        // A keyRotated nobody asked for is not stored, and so not acknowledged.
+        const qint64 unasked = agent->send(agent->rotateKey(), true);
+        QTest::qWait(1000);
+        QVERIFY(!agent->acked(unasked));
+        QCOMPARE(w.machineValue(agent->id(), QStringLiteral("public_key")).toString(), rotated.publicKey);
     }
 
     void credentialsAreCheckedByTheMachine() {
