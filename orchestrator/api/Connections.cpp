@@ -181,8 +181,12 @@ void testConnection(Context& ctx, Router::Responder respond) {
         respond(notConnected());
         return;
     }
-    const QString password = openConnectionPassword(ctx.services.dataKey, c.sealedPassword);
-    engine->checkCredentials(machineId, c.username, password, [respond](std::optional<bool> ok) {
+    const std::optional<QString> password = openConnectionPassword(ctx.services.dataKey, c.sealedPassword);
+    if (!password) {
+        respond(HttpResponse::error(QStringLiteral("CredentialsIncorrect"), unreadablePasswordMessage()));
+        return;
+    }
+    engine->checkCredentials(machineId, c.username, *password, [respond](std::optional<bool> ok) {
         if (!ok)
             respond(notConnected());
         else if (*ok)
@@ -220,12 +224,17 @@ QString sealConnectionPassword(const QByteArray& dataKey, const QString& passwor
     return QString::fromLatin1(QByteArray(nonce + box).toBase64());
 }
 
-QString openConnectionPassword(const QByteArray& dataKey, const QString& sealed) {
+QString unreadablePasswordMessage() {
+    return QStringLiteral("The connection's stored password cannot be read with this orchestrator's data key (was the "
+                          "data key replaced?). Save the connection's password again.");
+}
+
+std::optional<QString> openConnectionPassword(const QByteArray& dataKey, const QString& sealed) {
     crypto::ensureSodium();
     const QByteArray bytes = QByteArray::fromBase64(sealed.toLatin1());
     if (dataKey.size() != crypto_secretbox_KEYBYTES ||
         bytes.size() < qsizetype(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES))
-        return {};
+        return std::nullopt;
     const QByteArray nonce = bytes.left(crypto_secretbox_NONCEBYTES);
     const QByteArray box = bytes.mid(crypto_secretbox_NONCEBYTES);
     QByteArray plain(box.size() - qsizetype(crypto_secretbox_MACBYTES), Qt::Uninitialized);
@@ -233,7 +242,7 @@ QString openConnectionPassword(const QByteArray& dataKey, const QString& sealed)
                                    reinterpret_cast<const unsigned char*>(box.constData()), quint64(box.size()),
                                    reinterpret_cast<const unsigned char*>(nonce.constData()),
                                    reinterpret_cast<const unsigned char*>(dataKey.constData())) != 0)
-        return {};
+        return std::nullopt;
     const QString password = QString::fromUtf8(plain);
     sodium_memzero(plain.data(), size_t(plain.size()));
     return password;

@@ -25,9 +25,11 @@ std::optional<ConnectionRow> findConnection(Db& db, const QString& id, bool forU
 
 /// Encrypts a connection password with the data key: base64(nonce || crypto_secretbox).
 QString sealConnectionPassword(const QByteArray& dataKey, const QString& password);
-/// The password of `connections.sealed_password`; an empty string when @p sealed is empty or
-/// does not open with this key. For the run engine, which sends it to the machine that runs.
-QString openConnectionPassword(const QByteArray& dataKey, const QString& sealed);
+/// The password of `connections.sealed_password`; std::nullopt when it does not open with this
+/// key (another data key, a damaged row). For the run engine, which sends it to the machine.
+std::optional<QString> openConnectionPassword(const QByteArray& dataKey, const QString& sealed);
+/// What a run or a connection test says when the stored password does not open.
+QString unreadablePasswordMessage();
 
 /// Removes the connections that target @p machineId, and their schedules (R4: a machine that
 /// moves to another environment leaves its connections behind). Runs keep their history.

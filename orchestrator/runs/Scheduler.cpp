@@ -1,6 +1,7 @@
 #include "orchestrator/runs/Scheduler.h"
 
 #include "orchestrator/Clock.h"
+#include "orchestrator/api/Connections.h"
 #include "orchestrator/http/Http.h"
 #include "orchestrator/runs/RunState.h"
 
@@ -9,6 +10,8 @@
 #include <QLoggingCategory>
 
 #include <algorithm>
+
+Q_DECLARE_LOGGING_CATEGORY(lcRuns)
 
 Q_LOGGING_CATEGORY(lcScheduler, "mr.orchestrator.scheduler")
 
@@ -259,6 +262,19 @@ QList<Offer> dispatchPass(Db& db, const QDateTime& now, const QSet<QString>& con
                                      QStringLiteral("Sign-in connections run attended only."), now);
                 continue;
             }
+            // A password that does not open (another data key, a damaged row) fails the run with
+            // the reason, rather than sending the machine an empty password.
+            std::optional<QString> password;
+            if (!signIn && !sealed.isEmpty() && openPassword) {
+                password = openPassword(sealed);
+                if (!password) {
+                    qCWarning(lcRuns) << "run" << run.id << "fails: the password of connection" << run.connectionId
+                                      << "does not open with the data key";
+                    changed |= finishRun(db, run.id, QStringLiteral("Failed"), QStringLiteral("CredentialsIncorrect"),
+                                         unreadablePasswordMessage(), now);
+                    continue;
+                }
+            }
             QList<MachineState*> eligible;
             MachineState* ownBlocked = nullptr;
             for (MachineState& m : machines) {
@@ -318,8 +334,7 @@ QList<Offer> dispatchPass(Db& db, const QDateTime& now, const QSet<QString>& con
                 o.offer.connection.username = connectionUser;
                 // Opened from the data key here; the hub seals it to the machine's key as it sends
                 // the offer (AgentHub::putPassword), for agents that declared sealedSecrets.
-                if (!sealed.isEmpty() && openPassword)
-                    o.offer.connection.password = openPassword(sealed);
+                o.offer.connection.password = password;
             }
             offers.append(o);
         }

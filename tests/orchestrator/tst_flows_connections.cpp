@@ -167,7 +167,7 @@ private Q_SLOTS:
         QVERIFY(!sealed.contains(secret));
         QVERIFY(!QByteArray::fromBase64(sealed.toLatin1()).contains(secret.toUtf8()));
         QCOMPARE(mr::orch::openConnectionPassword(server.server().services().dataKey, sealed), secret);
-        QCOMPARE(mr::orch::openConnectionPassword(QByteArray(32, 'k'), sealed), QString());
+        QVERIFY(!mr::orch::openConnectionPassword(QByteArray(32, 'k'), sealed));
 
         // No machine is connected in this server: the test answers 409, never a false "ok".
         const auto test = cp.send("POST", QStringLiteral("/api/v1/connections/%1/test").arg(id), {}, owner);

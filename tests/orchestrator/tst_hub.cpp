@@ -231,6 +231,29 @@ private Q_SLOTS:
         QCOMPARE(w.machineValue(agent->id(), QStringLiteral("public_key")).toString(), rotated.publicKey);
     }
 
+    void anUnreadablePasswordFailsTheRunWithTheReason() {
+        TestServer server;
+        MR_START_TEST_SERVER(server);
+        RunWorld w(server);
+        auto agent = w.agent();
+        QVERIFY(agent && agent->connectAndHello({}));
+        const QString connection = w.connection(agent->id());
+        // As if sealed with another data key.
+        server.db([&](mr::orch::Db& db) {
+            db.exec(QStringLiteral("UPDATE connections SET sealed_password = ? WHERE id = ?"),
+                    {mr::orch::sealConnectionPassword(QByteArray(32, 'z'), QStringLiteral("pa55word")), connection});
+        });
+        const QString run = w.run(connection, QStringLiteral("unattended"));
+        QTRY_COMPARE_WITH_TIMEOUT(w.status(run), QStringLiteral("Failed"), 10000);
+        QCOMPARE(w.errorCode(run), QStringLiteral("CredentialsIncorrect"));
+        QVERIFY(w.runValue(run, QStringLiteral("error_message")).toString().contains(QLatin1String("data key")));
+        QVERIFY(!agent->offered(run));
+        const HttpResult test =
+            w.cp.send("POST", QStringLiteral("/api/v1/connections/%1/test").arg(connection), {}, w.maker);
+        QCOMPARE(test.status, 400);
+        QVERIFY(describe(test).contains(QLatin1String("data key")));
+    }
+
     void credentialsAreCheckedByTheMachine() {
         TestServer server;
         MR_START_TEST_SERVER(server);
