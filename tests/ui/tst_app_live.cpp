@@ -5,7 +5,7 @@
 // language applies at once.
 #include "../e2e/E2eHarness.h"
 #include "FakeBrowser.h"
-#include "Snap.h"
+#include "UiTest.h"
 #include "agent/AgentController.h"
 #include "ui/AppShell.h"
 #include "ui/DashboardPage.h"
@@ -36,13 +36,7 @@ using mr::ui::MainWindow;
 
 namespace {
 
-QPushButton* button(QWidget* parent, const QString& text) {
-    const auto buttons = parent->findChildren<QPushButton*>();
-    for (QPushButton* b : buttons)
-        if (b->text() == text && b->isVisible())
-            return b;
-    return nullptr;
-}
+using mr::test::button;
 
 /// Measures how steadily the GUI thread's event loop turns: a 20 ms timer notes the longest
 /// gap between two of its ticks. A loop blocked by a busy flow, a socket or a file would show

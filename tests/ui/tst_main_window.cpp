@@ -4,7 +4,7 @@
 // saves a PNG of each page there (docs/images).
 #include "../e2e/E2eHarness.h"
 #include "FakeBrowser.h"
-#include "Snap.h"
+#include "UiTest.h"
 #include "agent/AgentController.h"
 #include "ui/DashboardPage.h"
 #include "ui/EnvironmentPage.h"
@@ -31,21 +31,9 @@
 #include <QTranslator>
 
 using mr::agent::AgentController;
-using mr::ui::MainWindow;
-
-namespace {
-
-QPushButton* button(QWidget* parent, const QString& text) {
-    const auto buttons = parent->findChildren<QPushButton*>();
-    for (QPushButton* b : buttons)
-        if (b->text() == text && b->isVisible())
-            return b;
-    return nullptr;
-}
-
+using mr::test::button;
 using mr::test::snap;
-
-} // namespace
+using mr::ui::MainWindow;
 
 class TestMainWindow : public QObject {
     Q_OBJECT

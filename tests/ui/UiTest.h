@@ -1,12 +1,23 @@
 #pragma once
-// Pictures for docs/images: with MR_SCREENSHOT_DIR set, a test saves what a widget shows.
+// What the window tests share: finding a shown button by its text, and pictures for
+// docs/images (with MR_SCREENSHOT_DIR set, a test saves what a widget shows).
 
 #include <QGuiApplication>
+#include <QPushButton>
 #include <QScreen>
 #include <QTest>
 #include <QWidget>
 
 namespace mr::test {
+
+/// The visible push button of @p parent reading @p text, or null.
+inline QPushButton* button(QWidget* parent, const QString& text) {
+    const auto buttons = parent->findChildren<QPushButton*>();
+    for (QPushButton* b : buttons)
+        if (b->text() == text && b->isVisible())
+            return b;
+    return nullptr;
+}
 
 inline void snap(QWidget* widget, const QString& name) {
     const QString dir = QString::fromLocal8Bit(qgetenv("MR_SCREENSHOT_DIR"));
