@@ -2,6 +2,7 @@
 #include "agent/AgentController.h"
 #include "protocol/CommandLine.h"
 #include "ui/AppShell.h"
+#include "ui/LogFile.h"
 
 #include <QApplication>
 #include <QSettings>
@@ -15,6 +16,10 @@ int main(int argc, char* argv[]) {
     QApplication::setApplicationVersion(QStringLiteral(MR_VERSION));
     QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
     qSetMessagePattern(QStringLiteral("%{time yyyy-MM-ddThh:mm:ss.zzz} %{type} %{category}: %{message}"));
+
+    // The log on disk, what Settings → Open log folder shows (bounded, rotated).
+    mr::ui::LogFile log(mr::ui::LogFile::defaultFolder());
+    log.install();
 
     // The language: the user's choice in Settings, else the system's (switched live later).
     QSettings settings;

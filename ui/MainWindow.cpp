@@ -1,10 +1,10 @@
 #include "ui/MainWindow.h"
 
-#include "agent/StateDir.h"
 #include "ui/Autostart.h"
 #include "ui/DashboardPage.h"
 #include "ui/EnvironmentPage.h"
 #include "ui/FlowsPage.h"
+#include "ui/LogFile.h"
 #include "ui/MachinePage.h"
 #include "ui/Models.h"
 #include "ui/RunDetailsDialog.h"
@@ -214,7 +214,7 @@ void MainWindow::wirePages() {
             showDetails(this, tr("Start at login"), tr("Cannot change the start at login setting: %1").arg(error));
     });
     connect(m_settingsPage, &SettingsPage::openLogFolderRequested, this,
-            [] { QDesktopServices::openUrl(QUrl::fromLocalFile(mr::agent::StateDir::defaultPath())); });
+            [] { QDesktopServices::openUrl(QUrl::fromLocalFile(LogFile::defaultFolder())); });
 }
 
 void MainWindow::openRunDetails(const QJsonObject& run) {
