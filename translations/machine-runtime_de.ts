@@ -216,6 +216,27 @@
         <source>Run details</source>
         <translation>Laufdetails</translation>
     </message>
+    <message numerus="yes">
+        <source>Desktop flows not running — %n run(s) wait because %1 has a locked session on this machine. %2 minutes left.</source>
+        <translation>
+            <numerusform>Desktop-Flows laufen nicht — %n Ausführung wartet, weil %1 eine gesperrte Sitzung auf dieser Maschine hat. Noch %2 Minuten.</numerusform>
+            <numerusform>Desktop-Flows laufen nicht — %n Ausführungen warten, weil %1 eine gesperrte Sitzung auf dieser Maschine hat. Noch %2 Minuten.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Desktop flows not running — %n run(s) wait because %1 has a disconnected session on this machine. %2 minutes left.</source>
+        <translation>
+            <numerusform>Desktop-Flows laufen nicht — %n Ausführung wartet, weil %1 eine getrennte Sitzung auf dieser Maschine hat. Noch %2 Minuten.</numerusform>
+            <numerusform>Desktop-Flows laufen nicht — %n Ausführungen warten, weil %1 eine getrennte Sitzung auf dieser Maschine hat. Noch %2 Minuten.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Desktop flows not running — %n run(s) wait because %1 has an active session on this machine. %2 minutes left.</source>
+        <translation>
+            <numerusform>Desktop-Flows laufen nicht — %n Ausführung wartet, weil %1 eine aktive Sitzung auf dieser Maschine hat. Noch %2 Minuten.</numerusform>
+            <numerusform>Desktop-Flows laufen nicht — %n Ausführungen warten, weil %1 eine aktive Sitzung auf dieser Maschine hat. Noch %2 Minuten.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>mr::ui::EnvironmentModel</name>

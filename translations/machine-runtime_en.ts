@@ -24,6 +24,27 @@
             <numerusform>Desktop flows not running — %n runs wait because %1 has a session on this machine. %2 minutes left.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Desktop flows not running — %n run(s) wait because %1 has a locked session on this machine. %2 minutes left.</source>
+        <translation>
+            <numerusform>Desktop flows not running — %n run waits because %1 has a locked session on this machine. %2 minutes left.</numerusform>
+            <numerusform>Desktop flows not running — %n runs wait because %1 has a locked session on this machine. %2 minutes left.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Desktop flows not running — %n run(s) wait because %1 has a disconnected session on this machine. %2 minutes left.</source>
+        <translation>
+            <numerusform>Desktop flows not running — %n run waits because %1 has a disconnected session on this machine. %2 minutes left.</numerusform>
+            <numerusform>Desktop flows not running — %n runs wait because %1 has a disconnected session on this machine. %2 minutes left.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Desktop flows not running — %n run(s) wait because %1 has an active session on this machine. %2 minutes left.</source>
+        <translation>
+            <numerusform>Desktop flows not running — %n run waits because %1 has an active session on this machine. %2 minutes left.</numerusform>
+            <numerusform>Desktop flows not running — %n runs wait because %1 has an active session on this machine. %2 minutes left.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>mr::ui::JsonTableModel</name>

@@ -216,6 +216,27 @@
         <source>Run details</source>
         <translation>Détails de l&apos;exécution</translation>
     </message>
+    <message numerus="yes">
+        <source>Desktop flows not running — %n run(s) wait because %1 has a locked session on this machine. %2 minutes left.</source>
+        <translation>
+            <numerusform>Flux de bureau à l&apos;arrêt — %n exécution attend car %1 a une session verrouillée sur cette machine. Encore %2 minutes.</numerusform>
+            <numerusform>Flux de bureau à l&apos;arrêt — %n exécutions attendent car %1 a une session verrouillée sur cette machine. Encore %2 minutes.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Desktop flows not running — %n run(s) wait because %1 has a disconnected session on this machine. %2 minutes left.</source>
+        <translation>
+            <numerusform>Flux de bureau à l&apos;arrêt — %n exécution attend car %1 a une session déconnectée sur cette machine. Encore %2 minutes.</numerusform>
+            <numerusform>Flux de bureau à l&apos;arrêt — %n exécutions attendent car %1 a une session déconnectée sur cette machine. Encore %2 minutes.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Desktop flows not running — %n run(s) wait because %1 has an active session on this machine. %2 minutes left.</source>
+        <translation>
+            <numerusform>Flux de bureau à l&apos;arrêt — %n exécution attend car %1 a une session active sur cette machine. Encore %2 minutes.</numerusform>
+            <numerusform>Flux de bureau à l&apos;arrêt — %n exécutions attendent car %1 a une session active sur cette machine. Encore %2 minutes.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>mr::ui::EnvironmentModel</name>

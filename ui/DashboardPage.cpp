@@ -242,11 +242,30 @@ void DashboardPage::setRecommendations(const QJsonArray& recommendations) {
     const QDateTime expires =
         QDateTime::fromString(first.value(QStringLiteral("expiresAt")).toString(), Qt::ISODateWithMs);
     const qint64 minutes = std::max<qint64>(0, QDateTime::currentDateTimeUtc().secsTo(expires) / 60);
-    m_recommendation->setText(tr("Desktop flows not running — %n run(s) wait because %1 has a session on this "
-                                 "machine. %2 minutes left.",
-                                 nullptr, waiting)
-                                  .arg(users.join(QStringLiteral(", ")))
-                                  .arg(minutes));
+    // Say what kind of session blocks the runs when the blocking users' sessions agree on it.
+    QSet<QString> states;
+    for (int row = 0; row < m_sessions->rowCount(); ++row)
+        if (users.contains(m_sessions->row(row).value(QStringLiteral("user")).toString()))
+            states.insert(m_sessions->row(row).value(QStringLiteral("state")).toString());
+    const QString state = states.size() == 1 ? *states.begin() : QString();
+    QString text;
+    if (state == QLatin1String("locked"))
+        text = tr("Desktop flows not running — %n run(s) wait because %1 has a locked session on this machine. %2 "
+                  "minutes left.",
+                  nullptr, waiting);
+    else if (state == QLatin1String("disconnected"))
+        text = tr("Desktop flows not running — %n run(s) wait because %1 has a disconnected session on this machine. "
+                  "%2 minutes left.",
+                  nullptr, waiting);
+    else if (state == QLatin1String("active"))
+        text = tr("Desktop flows not running — %n run(s) wait because %1 has an active session on this machine. %2 "
+                  "minutes left.",
+                  nullptr, waiting);
+    else
+        text = tr("Desktop flows not running — %n run(s) wait because %1 has a session on this machine. %2 minutes "
+                  "left.",
+                  nullptr, waiting);
+    m_recommendation->setText(text.arg(users.join(QStringLiteral(", "))).arg(minutes));
 }
 
 void DashboardPage::updateTick() {

@@ -242,6 +242,12 @@ private Q_SLOTS:
         window.resize(960, 640);
         mr::test::snap(&window, QStringLiteral("dashboard-recommendation.png"));
 
+        // The recommendation says what kind of session blocks the run.
+        const auto labels = window.dashboardPage()->findChildren<QLabel*>();
+        QVERIFY(std::any_of(labels.begin(), labels.end(), [](QLabel* l) {
+            return l->text().contains(QLatin1String("1 run waits because robot has a locked session on this machine"));
+        }));
+
         // Run details: the waiting run, read from the orchestrator.
         runDetails->click();
         QTRY_VERIFY_WITH_TIMEOUT(window.findChild<mr::ui::RunDetailsDialog*>(), 10000);
