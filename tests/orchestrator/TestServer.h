@@ -13,14 +13,16 @@
 //       QCOMPARE(r.status, 200);
 //   }
 //
-// The PostgreSQL database is shared by every test and test program: use the unique names
-// uniqueName()/addUser() make, and never assume an empty table.
+// Each test program has its own PostgreSQL database (processPostgresUrl), shared by all the
+// tests of the program: use the unique names uniqueName()/addUser() make, and never assume an
+// empty table.
 
 #include "orchestrator/Orchestrator.h"
 #include "orchestrator/auth/Crypto.h"
 #include "orchestrator/auth/UserDirectory.h"
 #include "orchestrator/store/DbPool.h"
 
+#include <QCoreApplication>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -30,10 +32,14 @@
 #include <QNetworkRequest>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrlQuery>
 
+#include <functional>
 #include <memory>
 
 namespace mr::test {
@@ -51,6 +57,48 @@ inline void addEngineRows() {
 inline QString uniqueName(const QString& prefix) {
     return prefix + QLatin1Char('-') +
            orch::crypto::randomBase64Url(6).toLower().replace(QLatin1Char('_'), QLatin1Char('x'));
+}
+
+/// This test program's own PostgreSQL database, made once per process on the server of
+/// MR_TEST_POSTGRES_URL (the test role may create databases): `<db>_p<pid>`. Test programs run
+/// in parallel and move their servers' clocks; sharing one database let one program's timer
+/// mark another's machines offline. Every server of this process shares this database (two
+/// servers on one database is how the cluster test works). Empty with @p error set on failure.
+inline QString processPostgresUrl(const QString& baseUrl, QString* error) {
+    static QString url;
+    static QString failure;
+    static bool done = false;
+    if (!done) {
+        done = true;
+        QUrl base(baseUrl);
+        const QString name =
+            base.path().mid(1) + QStringLiteral("_p") + QString::number(QCoreApplication::applicationPid());
+        {
+            QSqlDatabase admin = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("mr-test-admin"));
+            admin.setHostName(base.host());
+            admin.setPort(base.port(5432));
+            admin.setUserName(base.userName(QUrl::FullyDecoded));
+            admin.setPassword(base.password(QUrl::FullyDecoded));
+            admin.setDatabaseName(base.path().mid(1));
+            if (!admin.open()) {
+                failure = admin.lastError().text();
+            } else {
+                QSqlQuery q(admin);
+                if (!q.exec(QStringLiteral("DROP DATABASE IF EXISTS ") + name + QStringLiteral(" WITH (FORCE)")) ||
+                    !q.exec(QStringLiteral("CREATE DATABASE ") + name))
+                    failure = q.lastError().text();
+                admin.close();
+            }
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("mr-test-admin"));
+        if (failure.isEmpty()) {
+            base.setPath(QLatin1Char('/') + name);
+            url = base.toString();
+        }
+    }
+    if (!failure.isEmpty() && error)
+        *error = QStringLiteral("cannot make this test program's database: ") + failure;
+    return url;
 }
 
 /// One HTTP answer.
@@ -99,27 +147,36 @@ public:
                 m_error = QStringLiteral("MR_TEST_POSTGRES_URL is not set (scripts/test --services-only starts one)");
                 return qEnvironmentVariableIsSet("MR_REQUIRE_SERVICES") ? Start::Failed : Start::Skip;
             }
-            const auto location = orch::DatabaseLocation::parse(url, &m_error);
+            const QString own = processPostgresUrl(url, &m_error);
+            if (own.isEmpty())
+                return Start::Failed;
+            const auto location = orch::DatabaseLocation::parse(own, &m_error);
             if (!location)
                 return Start::Failed;
             o.database = *location;
         } else {
             o.database = *orch::DatabaseLocation::parse(m_dir.filePath(QStringLiteral("orchestrator.db")), nullptr);
         }
-        // Every test program shares the PostgreSQL database and with it the signing key sealed by
-        // the data key: all of them must use this one fixed test key.
+        // The servers of a test program share its PostgreSQL database and with it the signing key
+        // sealed by the data key: all of them must use this one fixed test key.
         QFile key(m_dir.filePath(QStringLiteral("data.key")));
         if (!key.open(QIODevice::WriteOnly) || key.write("bXItdGVzdC1kYXRhLWtleS0wMTIzNDU2Nzg5YWJjZGU=\n") < 0)
             return fail(QStringLiteral("cannot write the data key"));
         key.close();
         o.dataKeyFile = key.fileName();
         o.listen = QStringLiteral("127.0.0.1:0");
+        if (configure)
+            configure(o);
         m_server = std::make_unique<orch::Orchestrator>(o);
         if (!m_server->start(&m_error))
             return Start::Failed;
         return Start::Started;
     }
     QString error() const { return m_error; }
+
+    /// Called with the options just before the server is made (e.g. a slower hub timer). Two
+    /// TestServers started on "postgres" share one database: two instances of one orchestrator.
+    std::function<void(orch::Orchestrator::Options&)> configure;
 
     orch::Orchestrator& server() { return *m_server; }
     QUrl url() const { return m_server->url(); }
