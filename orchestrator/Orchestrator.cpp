@@ -9,6 +9,7 @@
 #include "orchestrator/auth/TokenService.h"
 #include "orchestrator/http/HttpServer.h"
 #include "orchestrator/hub/AgentHub.h"
+#include "orchestrator/hub/ClusterBus.h"
 #include "orchestrator/hub/HubRoutes.h"
 #include "orchestrator/store/DbPool.h"
 #include "orchestrator/store/Migrations.h"
@@ -51,6 +52,8 @@ Orchestrator::~Orchestrator() {
     m_services.onMachineSettingsChanged = {};
     delete m_hub; // before the services it refers to go
     m_hub = nullptr;
+    delete m_bus; // before the pool it publishes through (stopped above)
+    m_bus = nullptr;
 }
 
 bool Orchestrator::start(QString* error) {
@@ -118,6 +121,14 @@ bool Orchestrator::start(QString* error) {
 
     // The agent hub: WebSocket /api/v1/agent, the scheduler and the run timers.
     m_hub = new AgentHub(*m_pool, m_services, this);
+    m_hub->setTickInterval(m_options.hubTickMs);
+    if (postgres) {
+        // Other instances may share the database and hold machines' sockets: tell them, and act
+        // on what they tell (docs/admin-guide.md, "Several instances").
+        m_bus = new ClusterBus(m_options.database, m_hub->instanceId(), *m_pool, this);
+        m_hub->setClusterBus(m_bus);
+        m_bus->start();
+    }
     m_services.engine = m_hub;
     m_services.onMachineSettingsChanged = [hub = m_hub](const QString& id) { hub->machineSettingsChanged(id); };
     m_http->upgradePaths = {QStringLiteral("/api/v1/agent")};
@@ -146,6 +157,8 @@ void Orchestrator::registerRoutes() {
 void Orchestrator::stop() {
     if (m_hub)
         m_hub->stop();
+    if (m_bus)
+        m_bus->stop();
     if (m_http) {
         for (QTcpServer* server : m_http->servers())
             server->close();

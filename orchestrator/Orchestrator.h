@@ -13,6 +13,7 @@
 namespace mr::orch {
 
 class AgentHub;
+class ClusterBus;
 class DbPool;
 class HttpServer;
 class KeyRing;
@@ -33,7 +34,8 @@ public:
         int offlineAfterSeconds = 30;
         int lostGraceSeconds = 300;
         int requestTimeoutMs = 30'000;
-        int workers = 0; ///< database workers; 0: 1 for SQLite, 4 for PostgreSQL
+        int workers = 0;      ///< database workers; 0: 1 for SQLite, 4 for PostgreSQL
+        int hubTickMs = 1000; ///< the hub's timer pass and dispatch interval (tests slow it down)
     };
 
     explicit Orchestrator(Options options, QObject* parent = nullptr);
@@ -51,6 +53,8 @@ public:
     Router& router() { return m_router; }
     /// The agent hub and run engine (null before start()).
     AgentHub* hub() { return m_hub; }
+    /// The LISTEN/NOTIFY bus to the other instances (PostgreSQL only; null on SQLite).
+    ClusterBus* clusterBus() { return m_bus; }
 
 private:
     void registerRoutes();
@@ -64,7 +68,8 @@ private:
     std::unique_ptr<TokenService> m_tokens;
     std::unique_ptr<Metrics> m_metrics;
     HttpServer* m_http = nullptr;
-    AgentHub* m_hub = nullptr; ///< child; deleted in the destructor after stop()
+    AgentHub* m_hub = nullptr;   ///< child; deleted in the destructor after stop()
+    ClusterBus* m_bus = nullptr; ///< child; the same
     QUrl m_url;
 };
 

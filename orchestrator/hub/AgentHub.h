@@ -5,6 +5,7 @@
 #include "orchestrator/runs/Scheduler.h"
 
 #include <QHash>
+#include <QJsonObject>
 #include <QMap>
 #include <QObject>
 #include <QPointer>
@@ -20,6 +21,7 @@ class QAbstractHttpServer;
 
 namespace mr::orch {
 
+class ClusterBus;
 class DbPool;
 struct Services;
 
@@ -40,6 +42,11 @@ public:
 
     /// Takes the WebSockets @p http upgrades and starts the timer.
     void attach(QAbstractHttpServer* http);
+    /// The bus to the other instances on one PostgreSQL database (none on SQLite). Set before
+    /// attach(); the hub acts on what the bus delivers for machines connected here.
+    void setClusterBus(ClusterBus* bus);
+    /// The timer pass and dispatch interval (1 s; tests slow it down).
+    void setTickInterval(int ms) { m_tick.setInterval(ms); }
     /// Closes every socket and stops the timer; no job is submitted afterwards.
     void stop();
 
@@ -47,14 +54,15 @@ public:
     /// (in memory; for the check before the upgrade). @p authorization is the header value.
     std::optional<QString> machineForAuthorization(const QByteArray& authorization) const;
 
-    /// Sends `rotateKey` when the machine is connected here (the caller has set
-    /// key_rotation_requested; a machine that connects later gets it after its welcome). Thread-safe.
+    /// Sends `rotateKey` when the machine is connected here or, through the cluster bus, to another
+    /// instance (the caller has set key_rotation_requested; a machine that connects later gets it
+    /// after its welcome). Thread-safe.
     void keyRotationRequested(const QString& machineId);
-    /// Sends `settingsChanged` when the machine is connected here (loads the settings first) and
-    /// wakes the scheduler. Thread-safe.
+    /// Sends `settingsChanged` (loads the settings first) and wakes the scheduler, here and on the
+    /// instance that holds the machine's socket. Thread-safe.
     void machineSettingsChanged(const QString& machineId);
 
-    // RunEngine
+    // RunEngine. Each reaches the machine whichever instance holds its socket (ClusterBus).
     void wake() override;
     void cancelRun(const QString& machineId, const QString& runId) override;
     void endSessions(const QString& machineId, const QStringList& users) override;
@@ -130,10 +138,26 @@ private:
 
     void runDispatch();
     void runTimerPass();
+    /// A dispatch pass here soon (the hub's own reasons: only machines connected here can take
+    /// what changed); wake() also tells the other instances.
+    void wakeLocal();
+
+    // The local halves of the RunEngine calls (hub thread), for this instance's requests and for
+    // the other instances' messages alike.
+    void cancelRunHere(const QString& machineId, const QString& runId);
+    void endSessionsHere(const QString& machineId, const QStringList& users);
+    void settingsChangedHere(const QString& machineId);
+    void rotateKeyHere(const QString& machineId);
+    /// Registers a credential check with @p done and sends it to the machine connected here.
+    void startCheckHere(const QString& machineId, const QString& requestId, const QString& username,
+                        const QString& password, std::function<void(std::optional<bool>)> done);
+    /// A message of another instance (ClusterBus::received).
+    void onClusterMessage(const QJsonObject& message);
 
     DbPool& m_pool;
     Services& m_services;
     QString m_instanceId;
+    ClusterBus* m_bus = nullptr; ///< set once before attach(); read from any thread
     QTimer m_tick;
     /// One connection per machine; a newer one replaces it (take-over).
     QMap<QString, Link> m_links; // QMap: references stay valid across inserts

@@ -39,6 +39,7 @@ QList<Offer> dispatchPass(Db& db, const QDateTime& now, const QSet<QString>& con
 struct TimerOutcome {
     QStringList offlineMachines; ///< marked offline now (silent past offlineAfterSeconds)
     int changes = 0;             ///< runs re-queued or ended: dispatch again
+    int firedSchedules = 0;      ///< runs the schedules queued (the hub fills it in)
 };
 
 /// The 1 s pass: offers not accepted in time go back to the queue; runs queued past timeout_at fail
