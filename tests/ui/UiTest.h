@@ -2,13 +2,26 @@
 // What the window tests share: finding a shown button by its text, and pictures for
 // docs/images (with MR_SCREENSHOT_DIR set, a test saves what a widget shows).
 
+#include <QApplication>
 #include <QGuiApplication>
 #include <QPushButton>
 #include <QScreen>
+#include <QStyleFactory>
 #include <QTest>
+#include <QTranslator>
 #include <QWidget>
 
 namespace mr::test {
+
+/// The app's look and its English (with the plural forms), as machine-runtime shows them;
+/// @p english must outlive the test. Empty, or why not.
+inline QString useTheAppsLookAndEnglish(QTranslator& english) {
+    QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    if (!english.load(QStringLiteral(":/i18n/machine-runtime_en.qm")))
+        return QStringLiteral("the app's English translation is not in the resources");
+    QApplication::installTranslator(&english);
+    return {};
+}
 
 /// The visible push button of @p parent reading @p text, or null.
 inline QPushButton* button(QWidget* parent, const QString& text) {

@@ -42,10 +42,8 @@ private Q_SLOTS:
     void initTestCase() {
         if (mr::e2e::scratch().isEmpty())
             QSKIP("needs MR_TEST_SCRATCH (run through ctest)");
-        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
-        // The app's English, with its plural forms, as machine-runtime shows it.
-        QVERIFY(m_english.load(QStringLiteral(":/i18n/machine-runtime_en.qm")));
-        QApplication::installTranslator(&m_english);
+        const QString looks = mr::test::useTheAppsLookAndEnglish(m_english);
+        QVERIFY2(looks.isEmpty(), qPrintable(looks));
         QVERIFY(m_orch.start());
         m_token = m_orch.userWithRoles(QStringLiteral("alice"), QStringLiteral("Sales"),
                                        {QStringLiteral("EnvironmentMaker")});
