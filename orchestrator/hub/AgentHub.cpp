@@ -340,24 +340,23 @@ void AgentHub::handle(Link& link, const AgentMessage& message) {
         submitForMachine<bool>(
             machineId, [machineId, copy, now](Db& db) { return runs::applyKeyRotated(db, machineId, copy, now); },
             [this, machineId, generation, copy, ackLater](bool ok) {
-                // Acknowledged only once stored: the agent keeps its old key until then.
-                if (ok)
-                    ackLater();
-                if (ok) {
-                    qCInfo(lcHub) << "machine" << machineId << "rotated its key";
-                    if (Link* l = linkFor(machineId, generation)) {
-                        // From now on passwords are sealed to the new key.
-                        l->publicKey = QByteArray::fromBase64(copy.publicKey.toLatin1());
-                        l->keyRotationPending = false;
-                        const QList<HeldCheck> held = std::exchange(l->heldChecks, {});
-                        for (const HeldCheck& check : held)
-                            sendCheck(*l, check);
-                    }
-                    wakeLocal();
-                } else {
+                if (!ok) {
                     qCWarning(lcHub) << "machine" << machineId
                                      << "sent keyRotated without a request or with a bad signature";
+                    return;
                 }
+                // Acknowledged only once stored: the agent keeps its old key until then.
+                ackLater();
+                qCInfo(lcHub) << "machine" << machineId << "rotated its key";
+                if (Link* l = linkFor(machineId, generation)) {
+                    // From now on passwords are sealed to the new key.
+                    l->publicKey = QByteArray::fromBase64(copy.publicKey.toLatin1());
+                    l->keyRotationPending = false;
+                    const QList<HeldCheck> held = std::exchange(l->heldChecks, {});
+                    for (const HeldCheck& check : held)
+                        sendCheck(*l, check);
+                }
+                wakeLocal();
             });
     } else if (std::holds_alternative<Ack>(message.body)) {
         // Nothing the orchestrator sends asks for an ack.
